@@ -9,13 +9,14 @@ from popliteal.knowledge.schema import (
     Exercise,
     Finding,
     FindingKind,
+    InterviewScreen,
     Remedy,
     Source,
     TriageRuleSet,
 )
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class KnowledgeBase:
     """Everything clinical that Popliteal knows, keyed by id.
 
@@ -29,6 +30,7 @@ class KnowledgeBase:
     remedies: dict[str, Remedy]
     exercises: dict[str, Exercise]
     rulesets: tuple[TriageRuleSet, ...]
+    screens: dict[str, InterviewScreen]
     content_hash: str
     version: str = field(default="")
 

@@ -22,8 +22,8 @@ SPEC_CONDITION_IDS = frozenset(
 )
 
 
-def cross_check(parts: dict[str, dict[str, Any]], rulesets: list[tuple[str, TriageRuleSet]]
-                ) -> list[Any]:
+def cross_check(parts: dict[str, dict[str, Any]], rulesets: list[tuple[str, TriageRuleSet]],
+                require_spec_conditions: bool = True) -> list[Any]:
     """Return a Problem for every dangling or ill-typed reference."""
     from popliteal.knowledge.loader import Problem
 
@@ -54,7 +54,7 @@ def cross_check(parts: dict[str, dict[str, Any]], rulesets: list[tuple[str, Tria
         for ref in f.ask_if_any:
             need(file, "ask_if_any", ref, yes_no, "yes/no finding")
 
-    missing = sorted(SPEC_CONDITION_IDS - set(conditions))
+    missing = sorted(SPEC_CONDITION_IDS - set(conditions)) if require_spec_conditions else []
     for cid in missing:
         problems.append(Problem("conditions/", "id", "spec condition has no file", cid))
     for cid, c in conditions.items():
@@ -65,6 +65,11 @@ def cross_check(parts: dict[str, dict[str, Any]], rulesets: list[tuple[str, Tria
             if mod.when.finding:
                 need(file, f"prior.modifiers[{i}].when.finding", mod.when.finding, yes_no,
                      "yes/no finding")
+                if mod.when.finding in red_flags:
+                    problems.append(Problem(
+                        file, f"prior.modifiers[{i}].when.finding",
+                        "a prior modifier may not use a red flag (use a likelihood instead)",
+                        mod.when.finding))
         for i, lk in enumerate(c.findings):
             need(file, f"findings[{i}].finding", lk.finding, yes_no, "yes/no finding")
             need(file, f"findings[{i}].source", lk.source, sources, "source")
@@ -88,6 +93,14 @@ def cross_check(parts: dict[str, dict[str, Any]], rulesets: list[tuple[str, Tria
         for i, ref in enumerate(e.not_for_findings):
             need(file, f"not_for_findings[{i}]", ref, yes_no, "yes/no finding")
 
+    for sid, screen in parts.get("screens", {}).items():
+        file = f"screens ({sid})"
+        need(file, "source", screen.source, sources, "source")
+        for i, ref in enumerate(screen.conditions):
+            need(file, f"conditions[{i}]", ref, conditions, "condition")
+        for i, ref in enumerate([*screen.ask, *screen.when_any]):
+            need(file, f"ask[{i}]", ref, findings, "finding")
+
     for file, rs in rulesets:
         need(file, "source", rs.source, sources, "source")
         for rule in rs.rules:
@@ -103,7 +116,7 @@ def cross_check(parts: dict[str, dict[str, Any]], rulesets: list[tuple[str, Tria
         for score in rs.scores:
             field = f"scores(id={score.id})"
             need(file, f"{field}.source", score.source, sources, "source")
-            refs = {i.finding for i in score.items if i.finding}
+            refs = {f for i in score.items for f in i.findings}
             if score.applies_when:
                 refs |= score.applies_when.finding_ids()
                 for ref in sorted(score.applies_when.absent_ids() & red_flags):

@@ -26,6 +26,7 @@ from popliteal.knowledge.schema import (
     Exercise,
     Finding,
     FindingKind,
+    InterviewScreen,
     Remedy,
     Source,
     TriageRuleSet,
@@ -62,13 +63,20 @@ def default_data_dir() -> Traversable:
     return resources.files("popliteal.knowledge") / "data"
 
 
-def load_knowledge_base(data_dir: Path | Traversable | None = None) -> KnowledgeBase:
+def load_knowledge_base(data_dir: str | Path | Traversable | None = None, *,
+                        require_spec_conditions: bool = True) -> KnowledgeBase:
     """Parse, validate and cross-check every knowledge file under ``data_dir``.
+
+    ``require_spec_conditions`` demands a file for each of the spec's 30 condition ids; tests
+    that build a small knowledge base of their own turn it off.
 
     Raises:
         KnowledgeError: listing every problem; nothing partial is returned.
     """
-    root = data_dir if data_dir is not None else default_data_dir()
+    root = Path(data_dir) if isinstance(data_dir, str) else data_dir
+    root = root if root is not None else default_data_dir()
+    if not root.is_dir():
+        raise KnowledgeError([Problem(str(root), "(folder)", "no such knowledge folder")])
     problems: list[Problem] = []
     digest = hashlib.sha256()
 
@@ -90,6 +98,7 @@ def load_knowledge_base(data_dir: Path | Traversable | None = None) -> Knowledge
     remedies = read("remedies", Remedy, many=True)
     exercises = read("exercises", Exercise, many=True)
     rulesets = read("triage", TriageRuleSet, many=False)
+    screens = read("screens", InterviewScreen, many=True)
 
     kb_parts = {
         "sources": _unique(sources, "source", problems),
@@ -97,11 +106,12 @@ def load_knowledge_base(data_dir: Path | Traversable | None = None) -> Knowledge
         "conditions": _unique(conditions, "condition", problems),
         "remedies": _unique(remedies, "remedy", problems),
         "exercises": _unique(exercises, "exercise", problems),
+        "screens": _unique(screens, "screen", problems),
     }
     rules = [m for _, m in rulesets]
     from popliteal.knowledge.checks import cross_check
 
-    problems.extend(cross_check(kb_parts, rulesets))
+    problems.extend(cross_check(kb_parts, rulesets, require_spec_conditions))
     if problems:
         raise KnowledgeError(problems)
     return KnowledgeBase(
@@ -110,6 +120,7 @@ def load_knowledge_base(data_dir: Path | Traversable | None = None) -> Knowledge
         conditions=kb_parts["conditions"],  # type: ignore[arg-type]
         remedies=kb_parts["remedies"],  # type: ignore[arg-type]
         exercises=kb_parts["exercises"],  # type: ignore[arg-type]
+        screens=kb_parts["screens"],  # type: ignore[arg-type]
         rulesets=tuple(rules),
         content_hash=digest.hexdigest()[:16],
     )

@@ -340,18 +340,20 @@ class TriageRule(Strict):
 
 
 class ScoreItem(Strict):
-    """One item of a clinical score: a finding, or an age threshold, worth ``points``."""
+    """One item of a clinical score, worth ``points``: met when any of ``findings`` is present,
+    or when the age is within the bounds given."""
 
     label: str
     points: float
-    finding: Id | None = None
+    findings: list[Id] = Field(default_factory=list)
     age_min: int | None = Field(default=None, ge=0, le=120)
     age_max: int | None = Field(default=None, ge=0, le=120)
 
     @model_validator(mode="after")
     def _one_input(self) -> ScoreItem:
-        if self.finding is None and self.age_min is None and self.age_max is None:
-            raise ValueError("a score item needs a finding or an age bound")
+        has_age = self.age_min is not None or self.age_max is not None
+        if bool(self.findings) == has_age:
+            raise ValueError("a score item needs either findings or an age bound, not both")
         return self
 
 
@@ -382,4 +384,25 @@ class TriageRuleSet(Strict):
     title: str
     rules: list[TriageRule] = Field(default_factory=list)
     scores: list[Score] = Field(default_factory=list)
+    source: SourceId
+
+
+# --------------------------------------------------------------------------- interview screens
+
+
+class InterviewScreen(Strict):
+    """Red-flag questions that must be asked before an interview may end, whenever any of
+    ``conditions`` is still plausible (posterior at or above ``threshold``) or ``when`` holds.
+
+    Why data: which dangers must be screened for, and when, is a clinical decision the team
+    reviews, not an implementation detail of the question-choosing algorithm.
+    """
+
+    id: Id
+    title: str
+    conditions: list[Id] = Field(default_factory=list)
+    threshold: Probability = 0.02
+    when_any: list[Id] = Field(default_factory=list, description="or when any finding present")
+    always: bool = False
+    ask: list[Id] = Field(min_length=1)
     source: SourceId

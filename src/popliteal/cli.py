@@ -1,0 +1,229 @@
+"""The ``popliteal`` command line: thin, it parses, calls the packages, and prints.
+
+Errors a user can make (unknown finding id, impossible age, malformed file) end with a clear
+message on stderr and exit code 2, never a traceback.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Any, NoReturn
+
+import typer
+from rich.console import Console
+
+from popliteal import __version__
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
+                  help="Popliteal: back-of-knee pain assessment, triage and care plans.")
+kb_app = typer.Typer(no_args_is_help=True, help="Read and check the knowledge base.")
+app.add_typer(kb_app, name="kb")
+
+out = Console()
+err = Console(stderr=True)
+
+
+def fail(message: str, code: int = 2) -> NoReturn:
+    err.print(f"[bold red]error:[/] {message}", highlight=False, markup=True, soft_wrap=True)
+    raise typer.Exit(code)
+
+
+def emit_json(value: Any) -> None:
+    sys.stdout.write(json.dumps(value, indent=2, ensure_ascii=False) + "\n")
+
+
+def _knowledge():  # type: ignore[no-untyped-def]
+    from popliteal.knowledge import KnowledgeError, get_knowledge_base
+
+    try:
+        return get_knowledge_base()
+    except KnowledgeError as exc:
+        fail(str(exc))
+
+
+def parse_answer_options(answers_file: Path | None, answer: list[str]) -> dict[str, Any]:
+    """Merge --answers FILE.json and repeated --answer id=value (the latter win)."""
+    merged: dict[str, Any] = {}
+    if answers_file is not None:
+        try:
+            data = json.loads(answers_file.read_text(encoding="utf-8"))
+        except OSError as exc:
+            fail(f"--answers {answers_file}: cannot read: {exc.strerror}")
+        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+            fail(f"--answers {answers_file}: not valid JSON: {exc}")
+        if not isinstance(data, dict):
+            fail(f"--answers {answers_file}: expected a JSON object of finding id to answer")
+        merged.update(data)
+    for item in answer:
+        if "=" not in item:
+            fail(f"--answer {item!r}: expected id=value, e.g. --answer fever=no")
+        key, value = item.split("=", 1)
+        merged[key.strip()] = value.strip()
+    return merged
+
+
+@app.command()
+def assess(
+    age: Annotated[int, typer.Option(help="Age in years (0-120).")],
+    sex: Annotated[str, typer.Option(help="female or male.")],
+    text: Annotated[str | None, typer.Option(help="The problem in the patient's words.")] = None,
+    answers_file: Annotated[Path | None, typer.Option(
+        "--answers", help="JSON file: finding id to answer.")] = None,
+    answer: Annotated[list[str], typer.Option(
+        "--answer", help="id=value, repeatable; overrides the text.")] = [],  # noqa: B006
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON (spec shape).")] = False,
+) -> None:
+    """Rank the likely causes and triage one patient."""
+    from popliteal.assessment import AssessmentInputError, assess as run
+    from popliteal.engine import AnswerError
+    from popliteal.knowledge import UnknownFindingError
+
+    kb = _knowledge()
+    answers = parse_answer_options(answers_file, answer)
+    if text is None and not answers:
+        fail("give the problem as --text \"...\" and/or answers (--answer id=value, --answers FILE)")
+    try:
+        result = run(age, sex, text=text, answers=answers, kb=kb)
+    except (AssessmentInputError, AnswerError, UnknownFindingError) as exc:
+        fail(str(exc))
+    if as_json:
+        emit_json(result.model_dump(mode="json"))
+    else:
+        from popliteal.render import render_assessment
+
+        render_assessment(out, result)
+
+
+@app.command("eval")
+def eval_command(
+    file: Annotated[Path, typer.Argument(help="Vignette file (JSON Lines).")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON (spec shape).")] = False,
+) -> None:
+    """Score the assessment on vignettes: top-1, top-3, triage, under-triage."""
+    from popliteal.assessment import assess as run
+    from popliteal.evaluation import VignetteError, evaluate, read_vignettes
+
+    kb = _knowledge()
+    try:
+        vignettes = read_vignettes(file)
+    except VignetteError as exc:
+        fail(str(exc))
+    report = evaluate(vignettes, lambda v: run(v.age, v.sex, text=v.text, kb=kb))
+    if as_json:
+        emit_json(report)
+        return
+    from rich.table import Table
+
+    table = Table(title=f"Vignettes: {file}")
+    for col in ("id", "gold", "predicted (top 3)", "triage (gold)", "ok"):
+        table.add_column(col)
+    for c in report["cases"]:
+        ok = ("T1 " if c["top1"] else "T3 " if c["top3"] else "-- ") + (
+            "triage" if c["triage_ok"] else "TRIAGE?")
+        table.add_row(c["id"], c["gold"] or "", ", ".join(c["conditions"][:3]),
+                      f"{c['triage']} ({c['gold_triage']})", ok)
+    out.print(table)
+    s = report["summary"]
+    out.print(f"n={s['n']}  top-1 {s['top1']:.1%}  top-3 {s['top3']:.1%}  "
+              f"top-3 incl. acceptable {s['top3_acceptable']:.1%}  triage ok {s['triage_ok']:.1%}"
+              f"  over-triage {s['over_triage']:.1%}  under-triaged emergencies "
+              f"{s['under_triaged_emergencies']}  errors {s['errors']}")
+    misses = [c for c in report["cases"] if not c["top1"] or not c["triage_ok"]]
+    if misses:
+        out.print("[bold]Misses[/] (what was understood from the text):")
+        for c in misses:
+            out.print(f"  {c['id']}: gold {c['gold']} / {c['gold_triage']}; got "
+                      f"{', '.join(c['conditions'][:3])} / {c['triage']}"
+                      + (f"; error: {c['error']}" if c["error"] else ""))
+            out.print(f"    understood: {' '.join(c['understood']) or '(nothing)'}",
+                      highlight=False)
+
+
+@kb_app.command("validate")
+def kb_validate(
+    data_dir: Annotated[Path | None, typer.Option(help="A knowledge data folder to check.")] = None,
+) -> None:
+    """Check every knowledge file; list every problem with file, field and value."""
+    from popliteal.knowledge import KnowledgeError, load_knowledge_base
+
+    try:
+        kb = load_knowledge_base(data_dir)
+    except KnowledgeError as exc:
+        fail(str(exc), code=1)
+    out.print(f"knowledge base OK: {len(kb.conditions)} conditions, {len(kb.findings)} findings "
+              f"({len(kb.red_flags)} red flags), {len(kb.remedies)} remedies, "
+              f"{len(kb.exercises)} exercises, {sum(len(r.rules) for r in kb.rulesets)} triage "
+              f"rules, {len(kb.sources)} sources; version {kb.version}")
+
+
+@kb_app.command("list")
+def kb_list(as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+    """List the conditions."""
+    kb = _knowledge()
+    rows = [
+        {"id": c.id, "name": c.name, "clinical_name": c.clinical_name, "icd10": c.icd10,
+         "snomed": c.snomed, "urgency": c.urgency.value, "in_article": c.in_article,
+         "prior_per_1000": c.prior.per_1000, "sources": c.sources}
+        for c in sorted(kb.conditions.values(), key=lambda c: c.id)
+    ]
+    if as_json:
+        emit_json(rows)
+        return
+    from rich.table import Table
+
+    table = Table(title=f"Conditions ({kb.version})")
+    for col in ("id", "name", "ICD-10", "default level", "article"):
+        table.add_column(col)
+    for r in rows:
+        table.add_row(r["id"], r["name"], r["icd10"], r["urgency"],
+                      "yes" if r["in_article"] else "")
+    out.print(table)
+
+
+@kb_app.command("show")
+def kb_show(item_id: Annotated[str, typer.Argument(metavar="ID")],
+            as_json: Annotated[bool, typer.Option("--json")] = False) -> None:
+    """Show one condition, finding, remedy or exercise with its sources."""
+    kb = _knowledge()
+    for kind, pool in (("condition", kb.conditions), ("finding", kb.findings),
+                       ("remedy", kb.remedies), ("exercise", kb.exercises)):
+        if item_id in pool:
+            data = pool[item_id].model_dump(mode="json", exclude_none=True)
+            if as_json:
+                emit_json({"kind": kind, **data})
+                return
+            import yaml
+
+            out.print(f"[bold]{kind}[/] {item_id}")
+            out.print(yaml.safe_dump(data, sort_keys=False, allow_unicode=True, width=100),
+                      highlight=False, markup=False)
+            if kind == "condition":
+                cited = sorted({lk.source for lk in pool[item_id].findings}
+                               | set(pool[item_id].sources) | {pool[item_id].prior.source})
+                out.print("[bold]sources[/]")
+                for sid in cited:
+                    out.print(f"  {sid}: {kb.sources[sid].citation}", highlight=False)
+            return
+    import difflib
+
+    everything = [*kb.conditions, *kb.findings, *kb.remedies, *kb.exercises]
+    close = difflib.get_close_matches(item_id, everything, n=3, cutoff=0.5)
+    fail(f"no condition, finding, remedy or exercise {item_id!r}"
+         + (f"; did you mean {', '.join(close)}?" if close else ""))
+
+
+@app.command()
+def version() -> None:
+    """Print the program and knowledge base versions."""
+    kb = _knowledge()
+    out.print(f"popliteal {__version__}, knowledge base {kb.version}")
+
+
+def main() -> None:
+    app()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,79 @@
+"""ConText rules: medSpaCy's defaults (minus a few) plus ours from ``data/context_rules.yaml``.
+
+Why a data file: negation, history, family, hypothetical and uncertainty cues are how
+people talk, not facts about any one finding; a reviewer can read and extend them without
+touching code. The file also says which default rules to leave out (clinicians' words that
+mean something else in patients' mouths) and how far each kind of modifier reaches.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+import yaml
+
+#: ConText category -> the modifier name a finding carries.
+MODIFIER_NAMES: dict[str, str] = {
+    "NEGATED_EXISTENCE": "negated",
+    "POSSIBLE_EXISTENCE": "uncertain",
+    "HISTORICAL": "historical",
+    "HYPOTHETICAL": "hypothetical",
+    "FAMILY": "family",
+}
+
+
+@dataclass(frozen=True)
+class ContextSettings:
+    """How far each modifier reaches, in tokens between the modifier and the finding."""
+
+    max_distance: dict[str, int]
+    rule_distance: dict[str, int]
+
+    def reach(self, category: str, literal: str) -> int:
+        return self.rule_distance.get(literal, self.max_distance.get(category, 10))
+
+
+@lru_cache(maxsize=1)
+def _rules_data() -> dict[str, Any]:
+    path = resources.files("popliteal.language") / "data" / "context_rules.yaml"
+    data: dict[str, Any] = yaml.safe_load(path.read_text("utf-8"))
+    return data
+
+
+def load_context_rules() -> tuple[ContextSettings, list[Any]]:
+    """Settings and ``ConTextRule`` objects (medSpaCy imported lazily, it is slow)."""
+    from medspacy.context import ConTextRule
+
+    data = _rules_data()
+    drop = {str(x).lower() for x in data.get("drop_default", [])}
+    rules: list[Any] = [r for r in ConTextRule.from_json(_default_rules_path())
+                        if r.literal.lower() not in drop]
+    rule_distance: dict[str, int] = {}
+    for item in data["rules"]:
+        rules.append(ConTextRule(
+            literal=item["literal"],
+            category=item["category"],
+            direction=item["direction"],
+            pattern=item.get("pattern"),
+            terminated_by={str(t).upper() for t in item.get("terminated_by", [])} or None,
+        ))
+        if "max_distance" in item:
+            rule_distance[item["literal"]] = int(item["max_distance"])
+    settings = ContextSettings(
+        max_distance={str(k): int(v) for k, v in data.get("max_distance", {}).items()},
+        rule_distance=rule_distance,
+    )
+    return settings, rules
+
+
+def _default_rules_path() -> str:
+    """medSpaCy's packaged English ConText rules (where its ConText class looks for them)."""
+    from pathlib import Path
+
+    import medspacy.context.context as ctx_module
+
+    return str(Path(ctx_module.__file__).resolve().parents[2] / "resources" / "en"
+               / "context_rules.json")

@@ -1,0 +1,218 @@
+"""Word normalisation shared by catalogue phrases and patient text.
+
+Why: patients do not write the catalogue's phrases. They add "my" and "the", write plurals,
+hyphenate ("back-of-knee", "12-hour"), misspell ("swolen", "bakers cist") and use other
+words for the same thing ("can't straighten" / "unable to straighten"). Rather than list
+every variant per finding, every phrase and every text token go through the *same*
+normalisation, so a rule added here helps every finding, present and future.
+
+The normal form of a token is written to ``token.norm_``; target rules match on ``NORM``.
+Matching only ever compares normal forms, so a normalisation needs to be consistent, not
+linguistically perfect (``"this"`` -> ``"thi"`` is harmless).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+from itertools import product
+from typing import Any
+
+import yaml
+
+_HYPHEN_BETWEEN = re.compile(r"(?<=[A-Za-z0-9])[-\u2010\u2011\u2012\u2013](?=[A-Za-z0-9])")
+_QUOTES = str.maketrans({"\u2019": "'", "\u2018": "'", "\u201c": '"', "\u201d": '"',
+                         "\u00a0": " "})
+_MAX_VARIANTS = 24
+
+
+def normalise_text(text: str) -> str:
+    """Same-length clean-up so character offsets stay valid for the original text.
+
+    Hyphens between letters/digits become spaces ("12-hour" -> "12 hour",
+    "back-of-knee" -> "back of knee") and curly quotes become straight ones.
+    """
+    return _HYPHEN_BETWEEN.sub(" ", text.translate(_QUOTES))
+
+
+@lru_cache(maxsize=1)
+def _lexicon_data() -> dict[str, Any]:
+    raw = (resources.files("popliteal.language") / "data" / "lexicon.yaml").read_text("utf-8")
+    data: dict[str, Any] = yaml.safe_load(raw)
+    return data
+
+
+def stem(word: str) -> str:
+    """A crude, consistent plural/possessive fold ("knees" -> "knee", "calf's" -> "calf")."""
+    if word.endswith("'s") and len(word) > 3:
+        word = word[:-2]
+    if len(word) < 4 or not word.isalpha():
+        return word
+    if word.endswith("ies") and len(word) > 4:
+        return word[:-3] + "y"
+    if word.endswith(("sses", "shes", "ches", "xes")):
+        return word[:-2]
+    if word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        return word[:-1]
+    return word
+
+
+def fold(word: str) -> str:
+    """Spelling skeleton: doubled letters, y/i, ph/f, ck/k fold together ("cist" ~ "cyst")."""
+    word = word.replace("ph", "f").replace("ck", "k").replace("y", "i")
+    return re.sub(r"(.)\1+", r"\1", word)
+
+
+def _deletes(word: str) -> set[str]:
+    return {word[:i] + word[i + 1:] for i in range(len(word))}
+
+
+def _one_edit(a: str, b: str) -> bool:
+    """Damerau-Levenshtein distance exactly one (insert, delete, substitute, swap)."""
+    if a == b or abs(len(a) - len(b)) > 1:
+        return False
+    if len(a) == len(b):
+        diff = [i for i in range(len(a)) if a[i] != b[i]]
+        if len(diff) == 1:
+            return True
+        return (len(diff) == 2 and diff[1] == diff[0] + 1
+                and a[diff[0]] == b[diff[1]] and a[diff[1]] == b[diff[0]])
+    short, long_ = (a, b) if len(a) < len(b) else (b, a)
+    return any(long_[:i] + long_[i + 1:] == short for i in range(len(long_)))
+
+
+@dataclass
+class Lexicon:
+    """The catalogue's vocabulary plus the generic rules to map text words onto it."""
+
+    determiners: frozenset[str]
+    links: frozenset[str]
+    irregular: dict[str, str]
+    equivalents: list[list[tuple[str, ...]]]
+    protected: frozenset[str]
+    min_edit_length: int = 6
+    min_fold_length: int = 4
+    vocabulary: set[str] = field(default_factory=set)
+    _deletion_index: dict[str, set[str]] = field(default_factory=dict)
+    _fold_index: dict[str, set[str]] = field(default_factory=dict)
+    _cache: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls) -> Lexicon:
+        """The packaged generic rules, with an empty vocabulary (see :meth:`learn`)."""
+        data = _lexicon_data()
+        irregular = {str(k).lower(): str(v).lower() for k, v in data["irregular"].items()}
+        base = cls(
+            determiners=frozenset(str(w).lower() for w in data["determiners"]),
+            links=frozenset(str(w).lower() for w in data["links"]),
+            irregular=irregular,
+            equivalents=[],
+            protected=frozenset(str(w).lower() for w in data.get("protected", [])),
+            min_edit_length=int(data.get("min_edit_length", 6)),
+            min_fold_length=int(data.get("min_fold_length", 4)),
+        )
+        base.equivalents = [
+            [tuple(base.word_norm(w) for w in _split_words(alt)) for alt in group]
+            for group in data["equivalents"]
+        ]
+        return base
+
+    # ------------------------------------------------------------------ vocabulary
+
+    def learn(self, words: Iterable[str]) -> None:
+        """Add normalised catalogue words; only these are targets of spelling correction."""
+        for word in words:
+            if not word.isalpha() or word in self.vocabulary:
+                continue
+            self.vocabulary.add(word)
+            if len(word) >= self.min_edit_length - 1:
+                for key in {word, *_deletes(word)}:
+                    self._deletion_index.setdefault(key, set()).add(word)
+            if len(word) >= self.min_fold_length:
+                self._fold_index.setdefault(fold(word), set()).add(word)
+        self._cache.clear()
+
+    def word_norm(self, word: str) -> str:
+        """Normal form of one lower-cased word, before spelling correction."""
+        word = self.irregular.get(word, word)
+        return self.irregular.get(stem(word), stem(word))
+
+    def text_norm(self, lower_norm: str) -> str:
+        """Normal form of a text token (spaCy's norm: lower case, "n't" -> "not").
+
+        Exact vocabulary words win; then a unique one-edit neighbour with the same first
+        letter (long words only); then a unique word with the same spelling skeleton.
+        """
+        cached = self._cache.get(lower_norm)
+        if cached is not None:
+            return cached
+        word = self.word_norm(lower_norm)
+        if word not in self.vocabulary and word.isalpha() and lower_norm not in self.protected:
+            word = self._correct(word) or word
+        if len(self._cache) < 50_000:
+            self._cache[lower_norm] = word
+        return word
+
+    def _correct(self, word: str) -> str | None:
+        if len(word) >= self.min_edit_length:
+            candidates: set[str] = set(self._deletion_index.get(word, ()))
+            for d in _deletes(word):
+                candidates |= self._deletion_index.get(d, set())
+            close = {c for c in candidates if c[0] == word[0] and _one_edit(c, word)}
+            if len(close) == 1:
+                return close.pop()
+        if len(word) >= self.min_fold_length:
+            same = {c for c in self._fold_index.get(fold(word), ()) if c[0] == word[0]}
+            if len(same) == 1:
+                return same.pop()
+        return None
+
+    # ------------------------------------------------------------------ phrases
+
+    def phrase_variants(self, words: list[str]) -> list[tuple[str, ...]]:
+        """Normalised word sequences for one phrase: the phrase itself plus equivalents.
+
+        ``words`` are spaCy norms of the phrase's tokens (punctuation removed). Determiners
+        are dropped everywhere (the matcher allows them anywhere in the text).
+        """
+        core = tuple(self.word_norm(w) for w in words if w not in self.determiners)
+        core = tuple(w for w in core if w not in self.determiners)
+        if not core:
+            core = tuple(self.word_norm(w) for w in words)
+        options: list[list[tuple[str, ...]]] = []
+        i = 0
+        while i < len(core):
+            hit = self._equivalent_at(core, i)
+            if hit is None:
+                options.append([(core[i],)])
+                i += 1
+            else:
+                length, group = hit
+                options.append([core[i:i + length], *[g for g in group if g != core[i:i + length]]])
+                i += length
+        out: list[tuple[str, ...]] = []
+        for combo in product(*options):
+            seq = tuple(w for part in combo for w in part)
+            if seq not in out:
+                out.append(seq)
+            if len(out) >= _MAX_VARIANTS:
+                break
+        return out
+
+    def _equivalent_at(
+        self, core: tuple[str, ...], i: int
+    ) -> tuple[int, list[tuple[str, ...]]] | None:
+        best: tuple[int, list[tuple[str, ...]]] | None = None
+        for group in self.equivalents:
+            for alt in group:
+                n = len(alt)
+                if n and core[i:i + n] == alt and (best is None or n > best[0]):
+                    best = (n, group)
+        return best
+
+
+def _split_words(text: str) -> list[str]:
+    return text.lower().split()

@@ -1,0 +1,305 @@
+"""Numbers and times in patients' words: onset, pain score, stiffness, travel, side, age.
+
+Why regular expressions and not the phrase rules: a number's *value* matters ("3 days" and
+"3 months" point to different causes), and catalogue phrases cannot carry values. Each
+mention keeps its character span so the evidence shown to a clinician is the patient's own
+words. Number words ("two weeks", "a couple of days") count like digits.
+
+The text given is expected to be ``normalise_text`` output (same length as the original,
+hyphens between words turned into spaces), so "12-hour flight" reads "12 hour flight".
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_WORD_NUMBERS: dict[str, float] = {
+    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
+    "fourteen": 14, "fifteen": 15, "sixteen": 16, "seventeen": 17, "eighteen": 18,
+    "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60,
+    "seventy": 70, "eighty": 80, "ninety": 90,
+    "a couple of": 2, "couple of": 2, "a couple": 2, "a few": 3, "few": 3, "several": 4,
+    "a dozen": 12, "half a": 0.5, "half an": 0.5, "an": 1, "a": 1, "one and a half": 1.5,
+}
+_WORDS_RE = "|".join(sorted((re.escape(w) for w in _WORD_NUMBERS), key=len, reverse=True))
+NUM = rf"(?:\d+(?:\.\d+)?|{_WORDS_RE})"
+_NUM_RANGE = rf"(?P<num>{NUM})(?:\s*(?:-|to|or)\s*(?P<num2>\d+(?:\.\d+)?))?"
+#: Between a number and its unit: nothing after digits ("3days"), a space after words, so
+#: "and" never reads as "an" + "d".
+SEP = r"(?:(?<=\d)\s*|\s+)"
+
+_DAYS_PER_UNIT = {"hour": 1 / 24, "day": 1, "week": 7, "fortnight": 14, "month": 30,
+                  "year": 365}
+_UNIT = r"(?P<unit>hours?|hrs?|days?|d|weeks?|wks?|fortnights?|months?|mths?|years?|yrs?)"
+_UNIT_KEY = {"h": "hour", "hr": "hour", "d": "day", "wk": "week", "mth": "month",
+             "yr": "year"}
+
+_PAIN_CUE = re.compile(
+    r"\b(pain\w*|hurt\w*|ache|aches|aching|achy|sore|swell\w*|swollen|symptoms?|start\w*|"
+    r"began|begun|came on|come on|it|this|limp\w*|stiff\w*|problem|issue|niggl\w*|bother\w*)\b",
+    re.I)
+_ACTIVITY_BEFORE_FOR = re.compile(
+    r"\b(play\w*|run|running|ran|jog\w*|train\w*|work\w*|smok\w*|tak\w*|doing|done|did|"
+    r"cycl\w*|swim\w*|married|lived|living|teach\w*|driv\w*|on the pill|been on|sat|sitting|"
+    r"standing|walk\w*|hik\w*|danc\w*|lift\w*|club|team|league|career)\b[^.!?\n]{0,20}$",
+    re.I)
+_NOT_ONSET_AFTER = re.compile(
+    r"^\s*(old|of age|a week|per week|a day|per day|a month|per month|each|every|a year|"
+    r"flight|flights|drive|journey|trip|plane|bus|train|car|ride|shift|shifts|in the car|"
+    r"on the plane|on a plane|later|from now|before the)\b", re.I)
+_NOT_ONSET_BEFORE = re.compile(
+    r"\b(every|in|within|aged?|about to|next|times|once|twice|per)\s*$|"
+    r"\b(flew|flight|flights|flying|drove|driving|drive|bus|coach|train|plane|car|travel\w*|"
+    r"journey|trip)\b[^.!?\n]{0,20}$", re.I)
+
+
+@dataclass(frozen=True)
+class NumberMention:
+    """A number finding read from the text: its value and the characters that showed it."""
+
+    finding_id: str
+    value: float | str
+    start: int
+    end: int
+
+
+def parse_number(word: str) -> float | None:
+    """``"3"`` -> 3.0, ``"two"`` -> 2.0, ``"a couple of"`` -> 2.0; None if not a number."""
+    word = word.lower().strip()
+    try:
+        return float(word)
+    except ValueError:
+        return _WORD_NUMBERS.get(re.sub(r"\s+", " ", word))
+
+
+def _value(match: re.Match[str]) -> float | None:
+    first = parse_number(match.group("num"))
+    second = match.groupdict().get("num2")
+    if first is None:
+        return None
+    if second:
+        return (first + float(second)) / 2
+    return first
+
+
+def _unit_days(unit: str) -> float:
+    key = unit.lower().rstrip("s") or unit.lower()
+    return _DAYS_PER_UNIT[_UNIT_KEY.get(key, key)]
+
+
+def _sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
+    left = max(text.rfind(c, 0, start) for c in ".!?\n")
+    rights = [i for i in (text.find(c, end) for c in ".!?\n") if i != -1]
+    return left + 1, min(rights) if rights else len(text)
+
+
+# ------------------------------------------------------------------------ onset
+
+_AGO = re.compile(rf"\b{_NUM_RANGE}{SEP}{_UNIT}\s+(?:ago|back|before)\b", re.I)
+_FOR = re.compile(
+    rf"\b(?:for|since|past|last|over|about|around|almost|nearly|x)\s+(?:(?:the|a|about|around|"
+    rf"almost|nearly|over|past|last|like)\s+){{0,3}}{_NUM_RANGE}{SEP}{_UNIT}\b", re.I)
+_BARE = re.compile(rf"\b{_NUM_RANGE}{SEP}{_UNIT}\b(?:\s+(?:now|already|liao|le))?", re.I)
+_KEYWORDS: list[tuple[re.Pattern[str], float]] = [
+    (re.compile(r"\bday before yesterday\b", re.I), 2),
+    (re.compile(r"\b(?:since\s+|from\s+)?yesterday\b", re.I), 1),
+    (re.compile(r"\b(?:since\s+)?(?:this|today)\s+(?:morning|afternoon|evening)\b|"
+                r"\bearlier today\b|\btoday\b|\btonight\b", re.I), 0),
+    (re.compile(r"\b(?:since\s+)?last night\b|\bovernight\b", re.I), 1),
+    (re.compile(r"\b(?:last|over the|on the|this past|since the|since last)\s+weekend\b",
+                re.I), 3),
+    (re.compile(r"\b(?:since\s+)?(?:last|on|this past)\s+(?:monday|tuesday|wednesday|"
+                r"thursday|friday|saturday|sunday)\b", re.I), 4),
+    (re.compile(r"\b(?:since\s+)?last week\b|\ba week ago\b", re.I), 7),
+    (re.compile(r"\b(?:since\s+)?last month\b", re.I), 30),
+    (re.compile(r"\bfor (?:a few |some |many |several )?weeks\b", re.I), 21),
+    (re.compile(r"\bfor (?:a few |some |many |several )?months\b|\bfor (?:a long time|"
+                r"ages)\b", re.I), 90),
+    (re.compile(r"\bfor (?:a few |some |many |several )?years\b", re.I), 730),
+]
+
+
+def days_since_onset(text: str) -> NumberMention | None:
+    """How long ago it started, in days: the best-supported mention, earliest on ties.
+
+    Durations of activities ("played football for 10 years"), ages ("17 years old"),
+    frequencies ("3 days a week") and the future ("in 2 weeks") are skipped.
+    """
+    found: list[tuple[int, int, int, float]] = []  # (-strength, start, end, days)
+    for strength, pattern in ((3, _AGO), (2, _FOR), (1, _BARE)):
+        for m in pattern.finditer(text):
+            value = _value(m)
+            if value is None or not _onset_context(text, m, pattern is _AGO):
+                continue
+            days = value * _unit_days(m.group("unit"))
+            s = strength - (2 if pattern is _AGO and days >= 365 else 0)
+            found.append((-s, m.start(), m.end(), days))
+    for pattern, days in _KEYWORDS:
+        for m in pattern.finditer(text):
+            found.append((-2, m.start(), m.end(), float(days)))
+    if not found:
+        return None
+    _, start, end, days = min(found)
+    return NumberMention("days_since_onset", round(days, 2), start, end)
+
+
+def _onset_context(text: str, m: re.Match[str], is_ago: bool) -> bool:
+    before, after = text[max(0, m.start() - 40):m.start()], text[m.end():m.end() + 25]
+    if _NOT_ONSET_AFTER.search(after) or _NOT_ONSET_BEFORE.search(before):
+        if not re.search(r"\b(last|past)\s*$", before, re.I):
+            return False
+    if is_ago:
+        return True
+    if _ACTIVITY_BEFORE_FOR.search(before):
+        return False
+    start, end = _sentence_bounds(text, m.start(), m.end())
+    return bool(_PAIN_CUE.search(text[start:end]))
+
+
+# ------------------------------------------------------------------------ pain score
+
+_SCORE = [
+    re.compile(rf"(?<![\d.])(?P<num>\d{{1,2}}(?:\.\d)?|{_WORDS_RE})\s*(?:/|out of|over)\s*"
+               r"(?:10|ten)\b", re.I),
+    re.compile(r"\b(?:pain|score|rate[sd]?|rating|level|it'?s|its|about|around)\s+"
+               r"(?:(?:is|was|of|at|a|an|as|it|about|around|like|maybe|score|level|"
+               r"now|currently|usually)\s+){0,3}(?P<num>\d{1,2})\b(?!\s*(?:%|[:.]\d|"
+               r"hours?|hrs?|days?|weeks?|months?|years?|mins?|minutes?|kg|km|am|pm|times|"
+               r"steps|metres|meters|m\b))", re.I),
+]
+
+
+def pain_score(text: str) -> NumberMention | None:
+    """A 0-10 pain score ("7/10", "pain 8 out of 10", "rate it a 6"): the highest one."""
+    best: NumberMention | None = None
+    for pattern in _SCORE:
+        for m in pattern.finditer(text):
+            value = parse_number(m.group("num"))
+            if value is None or not 0 <= value <= 10:
+                continue
+            if best is None or value > float(best.value):
+                best = NumberMention("pain_score", value, m.start(), m.end())
+        if best is not None:
+            return best
+    return best
+
+
+# ------------------------------------------------------------------------ stiffness
+
+_STIFF_SENTENCE = re.compile(r"stiff", re.I)
+_MORNING = re.compile(r"\b(morning|mornings|wake|waking|woke|get up|getting up|first thing|"
+                      r"out of bed|am)\b", re.I)
+_MINUTES = re.compile(
+    rf"\b(?:{_NUM_RANGE}{SEP}(?P<unit>minutes?|mins?|min|hours?|hrs?|hr|h)\b|"
+    r"(?P<half>half an hour|half hour)|(?P<hour>an hour|one hour|a hour)|"
+    r"(?P<few>a few minutes|few minutes|a few mins|few mins|a couple of minutes))", re.I)
+
+
+def morning_stiffness_minutes(text: str) -> NumberMention | None:
+    """Minutes of stiffness on waking, only from a sentence about stiffness in the morning."""
+    for sent in re.finditer(r"[^.!?\n]+", text):
+        chunk = sent.group()
+        if not (_STIFF_SENTENCE.search(chunk) and _MORNING.search(chunk)):
+            continue
+        for m in _MINUTES.finditer(chunk):
+            if m.group("half"):
+                minutes = 30.0
+            elif m.group("hour"):
+                minutes = 60.0
+            elif m.group("few"):
+                minutes = 5.0
+            else:
+                value = _value(m)
+                if value is None:
+                    continue
+                minutes = value * (60 if m.group("unit").lower().startswith("h") else 1)
+            start = sent.start() + m.start()
+            return NumberMention("morning_stiffness_minutes", minutes, start,
+                                 sent.start() + m.end())
+    return None
+
+
+# ------------------------------------------------------------------------ travel
+
+_VEHICLE = (r"(?:flight|flights|flying|fly|drive|driving|car|ride|bus|coach|train|journey|"
+            r"trip|plane|road\s*trip|travel\w*|transit|layover)")
+_TRAVEL = [
+    re.compile(rf"\b{_NUM_RANGE}{SEP}(?P<unit>hours?|hrs?|hr|h)\b(?:\s+\w+){{0,3}}?\s+"
+               rf"{_VEHICLE}\b", re.I),
+    re.compile(rf"\b(?:flew|flight|flights|flying|drove|driving|drive|travelled|traveled|"
+               rf"travelling|traveling|journey|plane|bus|coach|train|car|sat)\b[^.?!\n]{{0,30}}?"
+               rf"\b{_NUM_RANGE}{SEP}(?P<unit>hours?|hrs?|hr|h)\b", re.I),
+]
+
+
+def travel_hours(text: str) -> NumberMention | None:
+    """Hours of the longest journey mentioned ("12-hour flight", "flew 14 hours")."""
+    best: NumberMention | None = None
+    for pattern in _TRAVEL:
+        for m in pattern.finditer(text):
+            value = _value(m)
+            if value is None or value <= 0 or value > 72:
+                continue
+            if best is None or value > float(best.value):
+                best = NumberMention("travel_hours", value, m.start(), m.end())
+    return best
+
+
+# ------------------------------------------------------------------------ side
+
+_BODY = (r"(?:knees?|legs?|calf|calves|thighs?|shins?|foot|feet|ankles?|hamstrings?|hips?|"
+         r"sides?|one|lower legs?|popliteal|kneecap|patella|buttock)")
+_LEFT_RIGHT = re.compile(
+    rf"\b(?P<side>left|right|lt|rt)\b(?:\s+(?:back|inner|outer|lower|upper|side|leg|of|"
+    rf"my|the))*\s+{_BODY}\b(?!\s+of)", re.I)
+_LR_LETTER = re.compile(rf"\b(?P<side>[LR])\s+{_BODY}\b")
+_ON_SIDE = re.compile(r"\bon (?:the|my) (?P<side>left|right)(?: side| one| leg)?\b(?!\s+(?:side\s+)?of)", re.I)
+_BOTH = re.compile(
+    rf"\b(?:both|bilateral|two)\s+(?:of\s+(?:my|the)\s+)?(?:knees|legs|calves|sides|thighs|"
+    rf"feet|shins|hamstrings)\b|\bbilateral(?:ly)?\b|\bboth\s+(?:left and right|sides?)\b|"
+    rf"\b(?:left and right|right and left)\s+{_BODY}", re.I)
+
+
+def side(text: str) -> NumberMention | None:
+    """Which leg: "both" when said so, otherwise the first left/right attached to a leg part."""
+    both = _BOTH.search(text)
+    if both:
+        return NumberMention("side", "both", both.start(), both.end())
+    hits = [m for p in (_LEFT_RIGHT, _LR_LETTER, _ON_SIDE) for m in p.finditer(text)]
+    if not hits:
+        return None
+    first = min(hits, key=lambda m: m.start())
+    word = first.group("side").lower()
+    value = "left" if word in ("left", "lt", "l") else "right"
+    return NumberMention("side", value, first.start(), first.end())
+
+
+# ------------------------------------------------------------------------ age
+
+_AGE = [
+    re.compile(r"\b(?P<num>\d{1,3})\s*(?:years?|yrs?|yo|y/o|y\.o\.?)(?:\s+old|\b)(?!\s*ago)",
+               re.I),
+    re.compile(r"\b(?:i am|i'm|im|aged?|age:?)\s+(?:a\s+)?(?P<num>\d{1,3})\b(?!\s*(?:kg|cm|%|"
+               r"days?|weeks?|months?|hours?|minutes?|mins?|times|km|m\b))", re.I),
+]
+
+
+def age(text: str) -> NumberMention | None:
+    """The patient's age if they state it ("I'm 54", "54-year-old", "aged 17")."""
+    for pattern in _AGE:
+        for m in pattern.finditer(text):
+            if pattern is _AGE[0] and not re.search(r"old|yo|y/o|y\.o", m.group(), re.I):
+                continue
+            value = int(m.group("num"))
+            if 1 <= value <= 120:
+                return NumberMention("age", float(value), m.start(), m.end())
+    return None
+
+
+def extract_numbers(text: str) -> list[NumberMention]:
+    """Every number finding the text states (at most one per finding id)."""
+    out = [days_since_onset(text), pain_score(text), morning_stiffness_minutes(text),
+           travel_hours(text), side(text)]
+    return [m for m in out if m is not None]

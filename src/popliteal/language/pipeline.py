@@ -1,0 +1,133 @@
+"""The medSpaCy pipeline, built once per knowledge base.
+
+Why: building it (thousands of generated target rules, ConText rules, the spelling index)
+takes a while, and importing spaCy/medSpaCy takes longer, so both happen lazily, on the
+first text, and the result is cached by the knowledge base's ``content_hash``: a changed
+catalogue gets a new pipeline, the same one is never rebuilt.
+
+Steps, in order: tokenise (blank English) -> split sentences -> normalise tokens (see
+:mod:`popliteal.language.lexicon`) -> match targets (rules generated from the catalogue's
+phrases) -> ConText (medSpaCy's default rules plus ours in ``data/context_rules.yaml``).
+
+Sentence splitting uses spaCy's rule-based ``sentencizer`` plus line breaks, not PyRuSH:
+PyRuSH formats a debug message per token even when its logger is disabled, which cost about
+6 ms per narrative, most of the time budget. Pass ``sentence_splitter="pyrush"`` to use it.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Literal
+
+from popliteal.language.context import ContextSettings, load_context_rules
+from popliteal.language.lexicon import Lexicon
+from popliteal.language.rules import build_patterns, target_rules
+
+if TYPE_CHECKING:
+    from spacy.language import Language
+    from spacy.tokens import Doc
+
+    from popliteal.knowledge.base import KnowledgeBase
+
+SentenceSplitter = Literal["sentencizer", "pyrush"]
+
+
+@dataclass
+class LanguagePipeline:
+    """A ready pipeline for one knowledge base: call :meth:`process` on normalised text."""
+
+    nlp: Language
+    lexicon: Lexicon
+    context: ContextSettings
+    rule_count: int
+    build_seconds: float
+    _steps: list[Any] = field(default_factory=list)
+
+    def process(self, text: str) -> Doc:
+        """Tokenise and annotate ``text`` (already passed through ``normalise_text``)."""
+        doc = self.nlp.make_doc(text)
+        splitter, matcher, context = self._steps
+        doc = splitter(doc)
+        _split_at_line_breaks(doc)
+        norm = self.lexicon.text_norm
+        for token in doc:
+            if not (token.is_space or token.is_punct):
+                token.norm_ = norm(token.norm_)
+        doc = matcher(doc)
+        return context(doc)  # type: ignore[no-any-return]
+
+
+_CACHE: dict[tuple[str, str], LanguagePipeline] = {}
+_LOCK = threading.Lock()
+
+
+def get_pipeline(kb: KnowledgeBase, sentence_splitter: SentenceSplitter = "sentencizer"
+                 ) -> LanguagePipeline:
+    """The pipeline for ``kb``, built on first use and cached by ``kb.content_hash``."""
+    key = (kb.content_hash, sentence_splitter)
+    with _LOCK:
+        pipe = _CACHE.get(key)
+        if pipe is None:
+            pipe = build_pipeline(kb, sentence_splitter)
+            _CACHE[key] = pipe
+        return pipe
+
+
+def clear_cache() -> None:
+    """Forget every built pipeline (tests; long-running processes after a data reload)."""
+    with _LOCK:
+        _CACHE.clear()
+
+
+def build_pipeline(kb: KnowledgeBase, sentence_splitter: SentenceSplitter = "sentencizer"
+                   ) -> LanguagePipeline:
+    """Build a fresh pipeline for ``kb`` (uncached; prefer :func:`get_pipeline`)."""
+    started = time.perf_counter()
+    import spacy
+
+    if sentence_splitter == "pyrush":
+        _silence_pyrush()
+    import medspacy  # noqa: F401  (registers the medspacy_* factories)
+
+    nlp = spacy.blank("en")
+    if sentence_splitter == "pyrush":
+        splitter = nlp.add_pipe("medspacy_pyrush")
+    else:
+        splitter = nlp.add_pipe("sentencizer")
+    lexicon = Lexicon.load()
+    patterns = build_patterns(nlp, kb, lexicon)
+    matcher = nlp.add_pipe("medspacy_target_matcher")
+    matcher.add(target_rules(patterns))
+    settings, rules = load_context_rules()
+    context = nlp.add_pipe(
+        "medspacy_context",
+        config={"rules": None, "prune_on_modifier_overlap": True,
+                "prune_on_target_overlap": True},
+    )
+    context.add(rules)
+    return LanguagePipeline(
+        nlp=nlp,
+        lexicon=lexicon,
+        context=settings,
+        rule_count=len(patterns),
+        build_seconds=time.perf_counter() - started,
+        _steps=[splitter, matcher, context],
+    )
+
+
+def _split_at_line_breaks(doc: Doc) -> None:
+    """A line break ends a sentence: patients often write lists without full stops."""
+    for token in doc[:-1]:
+        if token.is_space and "\n" in token.text:
+            doc[token.i + 1].is_sent_start = True
+
+
+def _silence_pyrush() -> None:
+    """Turn off PyRuSH's loguru DEBUG output without touching other loguru users."""
+    try:
+        from loguru import logger
+    except ImportError:  # pragma: no cover - loguru comes with PyRuSH
+        return
+    logger.disable("PyRuSH")

@@ -1,0 +1,124 @@
+"""Engines, sessions and schema migration for SQLite and PostgreSQL.
+
+Why these SQLite settings (applied to every new connection):
+
+- ``journal_mode=WAL``: readers never block the writer, so the web server can serve pages
+  while an answer is being written, and several processes can share one file.
+- ``synchronous=FULL``: with WAL, ``NORMAL`` already survives ``kill -9`` of the process (the
+  WAL is in the OS page cache), but a power cut or OS crash can lose the last commits. We tell
+  a patient "answer saved" only after COMMIT returns, so that promise must hold whatever dies;
+  FULL fsyncs the WAL at every commit. One answer a few seconds apart makes the cost invisible.
+- ``foreign_keys=ON``: SQLite ignores foreign keys unless asked, and both ON DELETE CASCADE
+  (answers of a deleted assessment) and ON DELETE SET NULL (bookings) depend on them.
+- ``busy_timeout``: a second process waits for the write lock instead of failing at once.
+
+PostgreSQL gets ``pool_pre_ping`` so a server restart or an idle-connection timeout costs one
+reconnect, not a failed request. Both engines use ``hide_parameters``: a database error's
+message then shows the SQL but not the values, so a logged traceback cannot carry a patient's
+words, name or phone number.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import Engine, create_engine, event
+from sqlalchemy.engine import URL, make_url
+from sqlalchemy.orm import Session, sessionmaker
+
+BUSY_TIMEOUT_MS = 30_000
+PACKAGE_DIR = Path(__file__).resolve().parent
+ALEMBIC_INI = PACKAGE_DIR / "alembic.ini"
+MIGRATIONS_DIR = PACKAGE_DIR / "migrations"
+
+
+def _set_sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    cursor = dbapi_connection.cursor()
+    try:
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=FULL")
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+    finally:
+        cursor.close()
+
+
+def make_engine(url: str | URL, *, echo: bool = False) -> Engine:
+    """An engine for ``url`` with the settings above; creates a SQLite file's directory."""
+    parsed = make_url(url)
+    backend = parsed.get_backend_name()
+    if backend == "sqlite":
+        database = parsed.database or ""
+        if database and database != ":memory:" and not database.startswith("file:"):
+            Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
+        engine = create_engine(
+            parsed,
+            echo=echo,
+            hide_parameters=True,
+            connect_args={"timeout": BUSY_TIMEOUT_MS / 1000},
+        )
+        event.listen(engine, "connect", _set_sqlite_pragmas)
+        return engine
+    if backend == "postgresql":
+        return create_engine(parsed, echo=echo, hide_parameters=True, pool_pre_ping=True)
+    raise ValueError(f"unsupported database backend {backend!r}: use sqlite or postgresql")
+
+
+def make_session_factory(engine: Engine) -> sessionmaker[Session]:
+    """Sessions that keep loaded values after commit, so records can be built afterwards."""
+    return sessionmaker(engine, expire_on_commit=False)
+
+
+@contextmanager
+def session_scope(factory: sessionmaker[Session]) -> Iterator[Session]:
+    """One transaction: commit when the block ends normally, roll back on any exception."""
+    session = factory()
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()
+
+
+def alembic_config(engine: Engine | None = None) -> Any:
+    """The packaged Alembic configuration, located from this file so an installed wheel works.
+
+    When ``engine`` is given, env.py migrates through it (keeping our SQLite pragmas).
+    """
+    from alembic.config import Config
+
+    config = Config(str(ALEMBIC_INI))
+    config.set_main_option("script_location", str(MIGRATIONS_DIR))
+    if engine is not None:
+        config.attributes["engine"] = engine
+    return config
+
+
+def migrate(url_or_engine: str | URL | Engine, revision: str = "head") -> None:
+    """Upgrade the database to ``revision`` (default: the newest schema). Idempotent."""
+    from alembic import command
+
+    engine = url_or_engine if isinstance(url_or_engine, Engine) else make_engine(url_or_engine)
+    try:
+        command.upgrade(alembic_config(engine), revision)
+    finally:
+        if engine is not url_or_engine:
+            engine.dispose()
+
+
+def downgrade(url_or_engine: str | URL | Engine, revision: str = "base") -> None:
+    """Downgrade to ``revision`` (default: no tables); for tests and emergencies."""
+    from alembic import command
+
+    engine = url_or_engine if isinstance(url_or_engine, Engine) else make_engine(url_or_engine)
+    try:
+        command.downgrade(alembic_config(engine), revision)
+    finally:
+        if engine is not url_or_engine:
+            engine.dispose()

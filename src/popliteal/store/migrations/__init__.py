@@ -1,0 +1,1 @@
+"""Alembic migration environment of popliteal.store (a package so wheels include it)."""

@@ -1,0 +1,402 @@
+"""The store's facade: what the API, CLI and web call.
+
+Why one method per use, each its own transaction: the callers are HTTP handlers and CLI
+commands that do one thing, and a method that returns has committed. That is the durability
+promise of ``append_answer``: when it returns a seq, the answer is on disk, and another server
+process (or this one after ``kill -9``) will see it. Methods return frozen records, never ORM
+objects. Actions on personal data write their audit row in the same transaction, so an action
+cannot happen without its audit record.
+
+Callers that need several steps in one transaction can use the session-level functions in
+``assessments``, ``bookings``, ``users`` and ``retention`` with :func:`session_scope`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from datetime import datetime, timedelta
+from typing import Any
+
+from sqlalchemy import Engine, delete, select
+from sqlalchemy.engine import URL
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from popliteal.results import AssessmentResult
+from popliteal.store import assessments, bookings, retention, users
+from popliteal.store import audit as audit_log
+from popliteal.store.db import make_engine, make_session_factory, migrate, session_scope
+from popliteal.store.models import Assessment, User, utcnow
+from popliteal.store.records import (
+    AnswerRecord,
+    AssessmentRecord,
+    AssessmentSummary,
+    AuditRecord,
+    BookingRecord,
+    PurgeCounts,
+    UserRecord,
+)
+from popliteal.store.settings import (
+    DEFAULT_RETENTION_DAYS,
+    DEFAULT_SESSION_TTL_SECONDS,
+    StoreSettings,
+)
+
+APPEND_ATTEMPTS = 5
+
+
+class Store:
+    """Persistence for one database; thread-safe (one session per call), cheap to share."""
+
+    def __init__(
+        self,
+        engine: Engine,
+        *,
+        retention: timedelta | None = None,
+        session_ttl: timedelta | None = None,
+    ) -> None:
+        self.engine = engine
+        self.retention = retention or timedelta(days=DEFAULT_RETENTION_DAYS)
+        self.session_ttl = session_ttl or timedelta(seconds=DEFAULT_SESSION_TTL_SECONDS)
+        self._sessions = make_session_factory(engine)
+
+    @classmethod
+    def from_settings(cls, settings: StoreSettings, *, upgrade: bool = True) -> Store:
+        """A store for the configured database, migrated to the newest schema by default."""
+        return cls.from_url(
+            settings.database_url,
+            upgrade=upgrade,
+            retention=settings.retention,
+            session_ttl=settings.session_ttl,
+        )
+
+    @classmethod
+    def from_url(
+        cls,
+        url: str | URL,
+        *,
+        upgrade: bool = True,
+        retention: timedelta | None = None,
+        session_ttl: timedelta | None = None,
+    ) -> Store:
+        engine = make_engine(url)
+        if upgrade:
+            migrate(engine)
+        return cls(engine, retention=retention, session_ttl=session_ttl)
+
+    def dispose(self) -> None:
+        """Close pooled connections (at shutdown, and in tests)."""
+        self.engine.dispose()
+
+    @contextmanager
+    def transaction(self) -> Iterator[Session]:
+        """A session for several steps in one transaction (commits at the end)."""
+        with session_scope(self._sessions) as session:
+            yield session
+
+    # ------------------------------------------------------------------ assessments (patient)
+
+    def create_assessment(
+        self,
+        *,
+        consent: bool,
+        age: int,
+        sex: str,
+        text: str,
+        state: Any,
+        now: datetime | None = None,
+    ) -> tuple[AssessmentRecord, str]:
+        """Store a new assessment after consent; return it and the patient's plain token.
+
+        Raises ConsentRequired unless ``consent is True``; the token is not kept anywhere.
+        """
+        with self.transaction() as session:
+            row, token = assessments.create_assessment(
+                session,
+                consent=consent,
+                age=age,
+                sex=sex,
+                text=text,
+                state=state,
+                retention=self.retention,
+                now=now,
+            )
+            audit_log.record(session, audit_log.PATIENT, "create", "assessment", row.id, now=now)
+            return AssessmentRecord.of(row), token
+
+    def get_assessment_by_token(
+        self, token: str, *, record_access: bool = True, now: datetime | None = None
+    ) -> AssessmentRecord | None:
+        """The assessment this token opens, or None; audited as ``open`` by default."""
+        with self.transaction() as session:
+            row = assessments.by_token(session, token, now=now)
+            if row is None:
+                return None
+            if record_access:
+                audit_log.record(session, audit_log.PATIENT, "open", "assessment", row.id, now=now)
+            return AssessmentRecord.of(row)
+
+    def append_answer(
+        self,
+        assessment_id: int,
+        finding_id: str,
+        answer: Any,
+        *,
+        expected_seq: int | None = None,
+        now: datetime | None = None,
+    ) -> int:
+        """Record one answer and return its seq; committed (durable) when this returns.
+
+        With ``expected_seq`` the answer is written only if it would get that seq, otherwise
+        AnswerConflict: a client retrying after a lost response does not answer twice.
+        """
+        for attempt in range(APPEND_ATTEMPTS):
+            try:
+                with self.transaction() as session:
+                    seq = assessments.append_answer(
+                        session,
+                        assessment_id,
+                        finding_id,
+                        answer,
+                        expected_seq=expected_seq,
+                        now=now,
+                    )
+                    audit_log.record(
+                        session, audit_log.PATIENT, "answer", "assessment", assessment_id, now=now
+                    )
+                return seq
+            except IntegrityError:
+                # Another process took this seq between our read and our insert: read again.
+                if attempt == APPEND_ATTEMPTS - 1:
+                    raise
+        raise AssertionError("unreachable")
+
+    def list_answers(self, assessment_id: int) -> list[AnswerRecord]:
+        """Every acknowledged answer in order: enough to rebuild the interview anywhere."""
+        with self.transaction() as session:
+            return [AnswerRecord.of(row) for row in assessments.answers(session, assessment_id)]
+
+    def update_state(self, assessment_id: int, state: Any) -> None:
+        """Save the serialised interview state (a cache of the answers; last writer wins)."""
+        with self.transaction() as session:
+            assessments.update_state(session, assessment_id, state)
+
+    def set_result(
+        self, assessment_id: int, result: AssessmentResult | Mapping[str, Any]
+    ) -> AssessmentRecord:
+        """Save the result; its triage level and top condition become filterable."""
+        with self.transaction() as session:
+            return AssessmentRecord.of(assessments.set_result(session, assessment_id, result))
+
+    def delete_assessment_by_token(self, token: str) -> bool:
+        """The patient deletes their assessment and its answers. False for an unknown token."""
+        with self.transaction() as session:
+            row = assessments.by_token(session, token)
+            if row is None:
+                return False
+            assessment_id = row.id
+            session.execute(delete(Assessment).where(Assessment.id == assessment_id))
+            audit_log.record(session, audit_log.PATIENT, "delete", "assessment", assessment_id)
+            return True
+
+    # ------------------------------------------------------------------ assessments (clinician)
+
+    def list_assessments(
+        self,
+        *,
+        actor: str,
+        triage_level: str | Sequence[str] | None = None,
+        handled: bool | None = None,
+        since: datetime | None = None,
+        limit: int = 100,
+        offset: int = 0,
+    ) -> list[AssessmentSummary]:
+        """Newest first, without free text; ``actor`` (a clinician) is audited as ``list``."""
+        levels = [triage_level] if isinstance(triage_level, str) else triage_level
+        with self.transaction() as session:
+            rows = assessments.list_for_clinicians(
+                session,
+                triage_levels=levels,
+                handled=handled,
+                since=since,
+                limit=limit,
+                offset=offset,
+            )
+            audit_log.record(session, actor, "list", "assessment")
+            return [AssessmentSummary.of(row) for row in rows]
+
+    def get_assessment(self, assessment_id: int, *, actor: str) -> AssessmentRecord:
+        """A clinician opens one assessment (audited); NotFound if it does not exist."""
+        with self.transaction() as session:
+            row = assessments.by_id(session, assessment_id)
+            audit_log.record(session, actor, "open", "assessment", row.id)
+            return AssessmentRecord.of(row)
+
+    def mark_handled(
+        self,
+        assessment_id: int,
+        *,
+        username: str,
+        handled: bool = True,
+        now: datetime | None = None,
+    ) -> AssessmentRecord:
+        """Mark an assessment handled by ``username`` (or not handled again)."""
+        with self.transaction() as session:
+            row = assessments.by_id(session, assessment_id, lock=True)
+            row.handled_at = (now or utcnow()) if handled else None
+            row.handled_by = username if handled else None
+            audit_log.record(session, audit_log.clinician(username), "handle", "assessment", row.id)
+            session.flush()
+            return AssessmentRecord.of(row)
+
+    # ------------------------------------------------------------------ bookings
+
+    def create_booking(
+        self,
+        *,
+        name: str,
+        phone: str,
+        branch_id: str,
+        preferred_times: Sequence[str],
+        consent_to_contact: bool,
+        assessment_id: int | None = None,
+        notes: str | None = None,
+        now: datetime | None = None,
+    ) -> BookingRecord:
+        """Store a booking request (fields validated by the clinics package beforehand)."""
+        with self.transaction() as session:
+            row = bookings.create_booking(
+                session,
+                name=name,
+                phone=phone,
+                branch_id=branch_id,
+                preferred_times=preferred_times,
+                consent_to_contact=consent_to_contact,
+                retention=self.retention,
+                assessment_id=assessment_id,
+                notes=notes,
+                now=now,
+            )
+            audit_log.record(session, audit_log.PATIENT, "create", "booking", row.id, now=now)
+            return BookingRecord.of(row)
+
+    def list_bookings(
+        self,
+        *,
+        actor: str = audit_log.SYSTEM,
+        handled: bool | None = None,
+        branch_id: str | None = None,
+        limit: int = 100,
+        offset: int = 0,
+    ) -> list[BookingRecord]:
+        """Newest first; audited as ``list`` by ``actor`` (``system`` for the CLI)."""
+        with self.transaction() as session:
+            rows = bookings.list_bookings(
+                session, handled=handled, branch_id=branch_id, limit=limit, offset=offset
+            )
+            audit_log.record(session, actor, "list", "booking")
+            return [BookingRecord.of(row) for row in rows]
+
+    def mark_booking_handled(
+        self,
+        booking_id: int,
+        *,
+        username: str,
+        handled: bool = True,
+        now: datetime | None = None,
+    ) -> BookingRecord:
+        with self.transaction() as session:
+            row = bookings.by_id(session, booking_id)
+            row.handled_at = (now or utcnow()) if handled else None
+            row.handled_by = username if handled else None
+            audit_log.record(session, audit_log.clinician(username), "handle", "booking", row.id)
+            session.flush()
+            return BookingRecord.of(row)
+
+    # ------------------------------------------------------------------ clinicians
+
+    def add_user(self, username: str, password: str) -> UserRecord:
+        """``popliteal users add``: a new clinician (argon2id hash). UserExists if taken."""
+        with self.transaction() as session:
+            row = users.add_user(session, username, password)
+            audit_log.record(session, audit_log.SYSTEM, "create", "user", row.id)
+            return UserRecord.of(row)
+
+    def list_users(self) -> list[UserRecord]:
+        with self.transaction() as session:
+            rows = session.scalars(select(User).order_by(User.username))
+            return [UserRecord.of(row) for row in rows]
+
+    def set_user_active(self, username: str, active: bool) -> UserRecord:
+        with self.transaction() as session:
+            row = users.set_active(session, username, active)
+            audit_log.record(session, audit_log.SYSTEM, "update", "user", row.id)
+            return UserRecord.of(row)
+
+    def set_password(self, username: str, password: str) -> None:
+        with self.transaction() as session:
+            users.set_password(session, username, password)
+            user_id = users.by_username(session, username).id
+            audit_log.record(session, audit_log.SYSTEM, "update", "user", user_id)
+
+    def verify_password(self, username: str, password: str) -> UserRecord | None:
+        """The active user with this password, or None. Not audited; use :meth:`login`."""
+        with self.transaction() as session:
+            row = users.verify_password(session, username, password)
+            return None if row is None else UserRecord.of(row)
+
+    def login(
+        self, username: str, password: str, *, ttl: timedelta | None = None
+    ) -> tuple[UserRecord, str] | None:
+        """Check the password and issue a token (audited ``login``); None when refused."""
+        with self.transaction() as session:
+            row = users.verify_password(session, username, password)
+            if row is None:
+                return None
+            token = users.issue_token(session, row.id, ttl or self.session_ttl)
+            audit_log.record(session, audit_log.clinician(row.username), "login", "user", row.id)
+            return UserRecord.of(row), token
+
+    def issue_token(
+        self, user_id: int, *, ttl: timedelta | None = None, now: datetime | None = None
+    ) -> str:
+        """A session or bearer token for ``user_id``; plain once, stored hashed."""
+        with self.transaction() as session:
+            return users.issue_token(session, user_id, ttl or self.session_ttl, now=now)
+
+    def user_for_token(self, token: str, *, now: datetime | None = None) -> UserRecord | None:
+        """The clinician a token authenticates, or None (unknown, expired, disabled)."""
+        with self.transaction() as session:
+            row = users.user_for_token(session, token, now=now)
+            return None if row is None else UserRecord.of(row)
+
+    def revoke_token(self, token: str) -> bool:
+        """Log out. True when the token existed."""
+        with self.transaction() as session:
+            user = users.user_for_token(session, token)
+            revoked = users.revoke_token(session, token)
+            if revoked and user is not None:
+                audit_log.record(
+                    session, audit_log.clinician(user.username), "logout", "user", user.id
+                )
+            return revoked
+
+    # ------------------------------------------------------------------ privacy
+
+    def purge_expired(self, *, now: datetime | None = None) -> PurgeCounts:
+        """``popliteal purge``: delete what is past retention; returns the counts."""
+        with self.transaction() as session:
+            return retention.purge_expired(session, now=now)
+
+    def audit(
+        self, actor: str, action: str, object_type: str, object_id: int | None = None
+    ) -> None:
+        """Record an access the store did not see itself (e.g. a page that showed a result)."""
+        with self.transaction() as session:
+            audit_log.record(session, actor, action, object_type, object_id)
+
+    def audit_entries(self, *, limit: int = 1000) -> list[AuditRecord]:
+        """The newest audit rows first."""
+        with self.transaction() as session:
+            return [AuditRecord.of(row) for row in audit_log.entries(session, limit=limit)]

@@ -1,0 +1,235 @@
+"""Assessments: consent, tokens, answers, results, clinicians' list, deletion."""
+
+from __future__ import annotations
+
+import math
+import re
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import select, text
+
+from popliteal.store import (
+    AnswerConflict,
+    ConsentRequired,
+    InvalidInput,
+    NotFound,
+    Store,
+    make_engine,
+)
+from popliteal.store.models import Answer, Assessment, Base, Booking
+
+PATIENT_TEXT = "Swelling behind my left knee since I fell; I am Tan Mei Ling, 91234567."
+STATE = {"asked": ["calf_swelling"], "version": 1}
+
+
+def _new(store: Store, **overrides: object) -> tuple[int, str]:
+    values: dict[str, object] = dict(
+        consent=True, age=54, sex="female", text=PATIENT_TEXT, state=STATE
+    )
+    values.update(overrides)
+    record, token = store.create_assessment(**values)  # type: ignore[arg-type]
+    return record.id, token
+
+
+@pytest.mark.parametrize("consent", [False, None, "yes", 1])
+def test_consent_is_required(store: Store, consent: object) -> None:
+    with pytest.raises(ConsentRequired):
+        store.create_assessment(consent=consent, age=54, sex="female", text="x", state={})  # type: ignore[arg-type]
+    with store.transaction() as session:
+        assert session.scalar(select(Assessment.id)) is None
+
+
+def test_consent_time_and_retention_are_recorded(store: Store) -> None:
+    now = datetime(2026, 1, 2, 3, 4, 5, tzinfo=UTC)
+    record, _ = store.create_assessment(
+        consent=True, age=40, sex="male", text="", state={}, now=now
+    )
+    assert record.consent_given_at == now
+    assert record.expires_at == now + store.retention
+
+
+@pytest.mark.parametrize(
+    "overrides", [{"age": -1}, {"age": 200}, {"age": True}, {"sex": "x"}, {"text": "x" * 20_001}]
+)
+def test_invalid_values_are_refused(store: Store, overrides: dict[str, object]) -> None:
+    with pytest.raises(InvalidInput):
+        _new(store, **overrides)
+
+
+def test_token_opens_only_its_own_assessment(store: Store) -> None:
+    first_id, first_token = _new(store)
+    second_id, second_token = _new(store, age=30, sex="male", text="other")
+    first = store.get_assessment_by_token(first_token)
+    second = store.get_assessment_by_token(second_token)
+    assert first is not None and first.id == first_id and first.text == PATIENT_TEXT
+    assert first.state == STATE
+    assert second is not None and second.id == second_id and second.text == "other"
+    wrong = first_token[:-1] + ("A" if first_token[-1] != "A" else "B")
+    for bad in [wrong, "", "x" * 5000, first_token.upper(), str(first_id)]:
+        assert store.get_assessment_by_token(bad) is None
+
+
+def test_token_has_at_least_128_bits(store: Store) -> None:
+    tokens = {_new(store)[1] for _ in range(20)}
+    assert len(tokens) == 20
+    for token in tokens:
+        assert re.fullmatch(r"[A-Za-z0-9_-]+", token)  # url-safe
+        assert len(token) * math.log2(64) >= 128  # 43 chars * 6 bits = 256 bits
+
+
+def test_token_is_not_stored(store: Store, db_url: str) -> None:
+    assessment_id, token = _new(store)
+    store.append_answer(assessment_id, "calf_swelling", "yes")
+    user = store.add_user("dr.lim", "correct horse battery")
+    login_token = store.issue_token(user.id)
+    with store.transaction() as session:
+        for table in Base.metadata.sorted_tables:
+            for row in session.execute(select(table)):
+                dumped = repr(tuple(row))
+                assert token not in dumped and login_token not in dumped, table.name
+    if db_url.startswith("sqlite"):
+        store.dispose()
+        path = Path(db_url.removeprefix("sqlite:///"))
+        for file in [path, *path.parent.glob(path.name + "-*")]:
+            raw = file.read_bytes()
+            assert token.encode() not in raw and login_token.encode() not in raw, file
+
+
+def test_expired_assessment_is_not_opened(store: Store) -> None:
+    past = datetime.now(UTC) - store.retention - timedelta(days=1)
+    record, token = store.create_assessment(
+        consent=True, age=54, sex="female", text="", state={}, now=past
+    )
+    assert store.get_assessment_by_token(token) is None
+    assert record.expires_at < datetime.now(UTC)
+
+
+def test_answers_are_numbered_and_survive_a_new_engine(store: Store, db_url: str) -> None:
+    assessment_id, token = _new(store)
+    given = [("calf_swelling", "yes"), ("age_band", 3), ("sites", ["back", "calf"]), ("x", None)]
+    seqs = [store.append_answer(assessment_id, finding, answer) for finding, answer in given]
+    assert seqs == [1, 2, 3, 4]
+    store.dispose()
+    # A brand-new engine, as a second server process (or this one restarted) would have.
+    other = Store(make_engine(db_url))
+    try:
+        record = other.get_assessment_by_token(token)
+        assert record is not None
+        answers = other.list_answers(record.id)
+        assert [(a.finding_id, a.answer) for a in answers] == given
+        assert [a.seq for a in answers] == [1, 2, 3, 4]
+        assert other.append_answer(record.id, "fever", "no") == 5
+    finally:
+        other.dispose()
+
+
+def test_expected_seq_prevents_a_duplicate_answer(store: Store) -> None:
+    assessment_id, _ = _new(store)
+    assert store.append_answer(assessment_id, "a", "yes", expected_seq=1) == 1
+    with pytest.raises(AnswerConflict) as raised:
+        store.append_answer(assessment_id, "a", "yes", expected_seq=1)  # a retried request
+    assert raised.value.actual_seq == 2
+    assert len(store.list_answers(assessment_id)) == 1
+
+
+def test_answer_to_missing_assessment(store: Store) -> None:
+    with pytest.raises(NotFound):
+        store.append_answer(999_999, "a", "yes")
+    with pytest.raises(InvalidInput):
+        store.append_answer(_new(store)[0], "", "yes")
+
+
+def test_state_and_result(store: Store) -> None:
+    assessment_id, token = _new(store)
+    store.update_state(assessment_id, {"asked": ["a", "b"]})
+    result = {
+        "conditions": [{"id": "bakers_cyst", "probability": 0.4}, {"id": "meniscus_tear"}],
+        "triage": {"level": "physio", "reasons": []},
+    }
+    record = store.set_result(assessment_id, result)
+    assert record.triage_level == "physio" and record.top_condition == "bakers_cyst"
+    again = store.get_assessment_by_token(token)
+    assert again is not None
+    assert again.state == {"asked": ["a", "b"]} and again.result == result
+
+
+def test_clinician_list_filters_and_hides_free_text(store: Store) -> None:
+    old = datetime.now(UTC) - timedelta(days=10)
+    ids: dict[str | None, list[int]] = {}
+    for level, when in [("emergency_now", None), ("physio", None), ("physio", old), (None, None)]:
+        record, _ = store.create_assessment(
+            consent=True, age=60, sex="male", text=PATIENT_TEXT, state={}, now=when
+        )
+        if level:
+            store.set_result(record.id, {"conditions": [], "triage": {"level": level}})
+        ids.setdefault(level, []).append(record.id)
+    actor = "clinician:dr.lim"
+    everything = store.list_assessments(actor=actor)
+    assert len(everything) == 4
+    assert all(not hasattr(item, "text") for item in everything)
+    physio = store.list_assessments(actor=actor, triage_level="physio")
+    assert sorted(item.id for item in physio) == sorted(ids["physio"])
+    urgent = store.list_assessments(actor=actor, triage_level=["emergency_now", "urgent_same_day"])
+    assert [item.id for item in urgent] == ids["emergency_now"]
+    recent = store.list_assessments(actor=actor, since=datetime.now(UTC) - timedelta(days=1))
+    assert len(recent) == 3
+    assert len(store.list_assessments(actor=actor, limit=2)) == 2
+
+    handled = store.mark_handled(ids["physio"][0], username="dr.lim")
+    assert handled.handled_by == "dr.lim" and handled.handled_at is not None
+    assert [i.id for i in store.list_assessments(actor=actor, handled=True)] == [handled.id]
+    assert len(store.list_assessments(actor=actor, handled=False)) == 3
+    store.mark_handled(ids["physio"][0], username="dr.lim", handled=False)
+    assert store.list_assessments(actor=actor, handled=True) == []
+    opened = store.get_assessment(ids["physio"][0], actor=actor)
+    assert opened.text == PATIENT_TEXT
+    with pytest.raises(NotFound):
+        store.get_assessment(999_999, actor=actor)
+
+
+def test_delete_by_token_cascades(store: Store) -> None:
+    assessment_id, token = _new(store)
+    other_id, _ = _new(store)
+    for index in range(3):
+        store.append_answer(assessment_id, f"f{index}", "yes")
+    store.append_answer(other_id, "f", "no")
+    booking = store.create_booking(
+        name="Tan Mei Ling",
+        phone="+65 9123 4567",
+        branch_id="novena",
+        preferred_times=["weekday mornings"],
+        consent_to_contact=True,
+        assessment_id=assessment_id,
+    )
+    assert store.delete_assessment_by_token("not-the-token") is False
+    assert store.delete_assessment_by_token(token) is True
+    assert store.get_assessment_by_token(token) is None
+    assert store.delete_assessment_by_token(token) is False
+    with store.transaction() as session:
+        assert session.get(Assessment, assessment_id) is None
+        remaining = session.scalars(select(Answer.assessment_id)).all()
+        assert remaining == [other_id]  # ON DELETE CASCADE, only this assessment's answers
+        kept = session.get(Booking, booking.id)
+        assert kept is not None and kept.assessment_id is None  # ON DELETE SET NULL
+        assert kept.name == "Tan Mei Ling"
+
+
+def test_foreign_keys_are_enforced(store: Store) -> None:
+    from sqlalchemy.exc import IntegrityError
+
+    with pytest.raises(IntegrityError), store.transaction() as session:
+        session.execute(
+            text(
+                "INSERT INTO answers (assessment_id, seq, finding_id, answer, created_at) "
+                "VALUES (424242, 1, 'a', '\"yes\"', CURRENT_TIMESTAMP)"
+            )
+        )
+
+
+def test_records_do_not_show_personal_data_in_repr(store: Store) -> None:
+    record, token = store.create_assessment(
+        consent=True, age=54, sex="female", text=PATIENT_TEXT, state=STATE
+    )
+    assert PATIENT_TEXT not in repr(record) and token not in repr(record)
