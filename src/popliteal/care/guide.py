@@ -177,4 +177,13 @@ def check_against(guide: CareGuide, kb: KnowledgeBase, *, conditions: bool = Tru
             need(f"programme.cautions({caution.condition})", sid, kb.sources, "source")
         if conditions:
             need("programme.cautions", caution.condition, kb.conditions, "condition")
+    for cid, eids in prog.preferred.items():
+        if conditions:
+            need("programme.preferred", cid, kb.conditions, "condition")
+        for eid in eids:
+            need(f"programme.preferred({cid})", eid, kb.exercises, "exercise")
+            ex = kb.exercises.get(eid)
+            if ex is not None and cid not in ex.suits:
+                problems.append(f"programme.preferred({cid}): exercise {eid} does not list "
+                                f"{cid} in its suits")
     return problems

@@ -14,6 +14,9 @@ from popliteal.care.context import CareContext
 from popliteal.care.plan import ExerciseProgramme, ProgrammeExercise, ProgrammeWeek
 from popliteal.knowledge.schema import Dosage, Exercise, Stage
 
+#: Weight of an exercise that suits a condition but is not in D.5's list for it.
+UNLISTED_FIT = 0.4
+
 
 def pick_exercises(ctx: CareContext) -> tuple[list[Exercise], list[str]]:
     """The chosen exercises (best first) and the condition ids they were chosen for."""
@@ -29,7 +32,8 @@ def pick_exercises(ctx: CareContext) -> tuple[list[Exercise], list[str]]:
             continue
         if set(ex.not_for_findings) & ctx.present:
             continue
-        score = sum(weights.get(cid, 0.0) for cid in ex.suits)
+        score = sum(p * _fit(rules.preferred.get(cid, []), ex.id)
+                    for cid, p in weights.items() if cid in ex.suits)
         if score > 0:
             scored.append((score, order, ex))
     scored.sort(key=lambda item: (-item[0], item[1]))
@@ -38,6 +42,13 @@ def pick_exercises(ctx: CareContext) -> tuple[list[Exercise], list[str]]:
         return [], []
     served = [cid for cid in weights if any(cid in ex.suits for ex in chosen)]
     return chosen, served
+
+
+def _fit(preferred: list[str], exercise_id: str) -> float:
+    """How well an exercise that suits a condition fits it: D.5's order, else a lower weight."""
+    if exercise_id in preferred:
+        return 1.0 - 0.05 * preferred.index(exercise_id)
+    return UNLISTED_FIT
 
 
 def progress(dosage: Dosage, step: int) -> Dosage:

@@ -182,6 +182,10 @@ class ProgrammeRules(Strict):
     no_programme: Claim
     review: Claim
     cautions: list[ExerciseCaution] = Field(default_factory=list)
+    preferred: dict[Id, list[Id]] = Field(
+        default_factory=dict,
+        description="per condition, exercises in D.5's order of preference (early first)",
+    )
     sources: list[SourceId] = Field(min_length=1)
 
 

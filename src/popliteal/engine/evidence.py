@@ -134,7 +134,21 @@ def build_evidence(kb: KnowledgeBase, answers: Mapping[str, Any]) -> Evidence:
                     derived_yes.update(opt.implies)
                     derived_no.update(opt.denies)
     direct = present | absent
+    derived_yes |= _implied(kb, present | derived_yes)
     present |= derived_yes - direct
     absent |= (derived_no - derived_yes) - direct
     unknown -= present | absent
     return Evidence(frozenset(present), frozenset(absent), frozenset(unknown), values)
+
+
+def _implied(kb: KnowledgeBase, present: set[str]) -> set[str]:
+    """Everything ``present`` implies through the catalogue's ``implies`` (transitively)."""
+    out: set[str] = set()
+    frontier = list(present)
+    while frontier:
+        fid = frontier.pop()
+        for ref in kb.findings[fid].implies:
+            if ref not in out and ref not in present:
+                out.add(ref)
+                frontier.append(ref)
+    return out

@@ -17,11 +17,12 @@ cannot end while a screen relevant to the current differential has unasked quest
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
 from popliteal.engine import CompiledModel, Evidence
-from popliteal.knowledge import Finding, FindingKind, KnowledgeBase, TriageLevel
+from popliteal.knowledge import Finding, FindingKind, KnowledgeBase, RuleExpr, TriageLevel, TriageRule
 from popliteal.triage import TriageFacts, holds
 
 #: One triage level of possible change is worth this many bits of diagnostic information.
@@ -49,6 +50,44 @@ def rule_level(kb: KnowledgeBase, facts: TriageFacts) -> TriageLevel:
     """The most urgent level the deterministic rules alone give (no scores, no ranking)."""
     levels = [rule.level for rs in kb.rulesets for rule in rs.rules if holds(rule.when, facts)]
     return TriageLevel.most_urgent(levels)
+
+
+def _positive_ids(expr: RuleExpr | str) -> set[str]:
+    """Findings whose presence ``expr`` reads (bare ids, at any depth; not ``absent``)."""
+    if isinstance(expr, str):
+        return {expr}
+    out: set[str] = set()
+    for item in [*expr.all, *expr.any]:
+        out |= _positive_ids(item)
+    return out
+
+
+@lru_cache(maxsize=4)
+def _rules_reading(kb: KnowledgeBase) -> dict[str, tuple[TriageRule, ...]]:
+    """For each finding, the rules whose outcome its presence can change."""
+    out: dict[str, list[TriageRule]] = {}
+    for rs in kb.rulesets:
+        for rule in rs.rules:
+            for fid in _positive_ids(rule.when):
+                out.setdefault(fid, []).append(rule)
+    return {fid: tuple(rules) for fid, rules in out.items()}
+
+
+def raised_level(kb: KnowledgeBase, facts: TriageFacts, current: TriageLevel,
+                 finding_id: str) -> TriageLevel:
+    """``rule_level`` with ``finding_id`` added to the positives, given ``current`` for facts.
+
+    Equal to ``rule_level(kb, facts + finding_id)`` because rules are monotone (``absent``
+    never names a finding that could be added here, and adding a positive can only switch
+    rules on): only the rules that read ``finding_id`` can change, so only they are evaluated.
+    This is a speed-up (the interview scores ~150 candidates per question), not a new rule.
+    """
+    rules = _rules_reading(kb).get(finding_id, ())
+    if not rules:
+        return current
+    raised = TriageFacts(facts.positive | {finding_id}, facts.absent, facts.unknown, facts.age)
+    return TriageLevel.most_urgent(
+        [current, *(r.level for r in rules if holds(r.when, raised))])
 
 
 def required_questions(kb: KnowledgeBase, model: CompiledModel, post: np.ndarray,
@@ -110,8 +149,7 @@ def score_candidates(model: CompiledModel, age: int, post: np.ndarray, evidence:
         finding = kb.findings[fid]
         if finding.kind is FindingKind.yes_no:
             info = gains.get(fid, 0.0)
-            raised = rule_level(kb, TriageFacts(facts.positive | {fid}, facts.absent,
-                                                frozenset(), age))
+            raised = raised_level(kb, facts, current, fid)
             levels_up = max(0, current.rank - raised.rank)
             triage_gain = p_yes_by_id.get(fid, finding.background) * levels_up
         else:

@@ -51,6 +51,8 @@ def cross_check(parts: dict[str, dict[str, Any]], rulesets: list[tuple[str, Tria
         for i, rng in enumerate(f.ranges):
             for ref in [*rng.implies, *rng.denies]:
                 need(file, f"ranges[{i}].implies", ref, yes_no, "yes/no finding")
+        for ref in f.implies:
+            need(file, "implies", ref, yes_no, "yes/no finding")
         for ref in f.ask_if_any:
             need(file, "ask_if_any", ref, yes_no, "yes/no finding")
 

@@ -122,6 +122,11 @@ class Finding(Strict):
         default_factory=list,
         description="skip logic: ask only when one of these findings is present",
     )
+    implies: list[Id] = Field(
+        default_factory=list,
+        description="yes/no findings that are present whenever this one is "
+                    "(a twisting injury is an injury)",
+    )
     options: list[Option] = Field(default_factory=list)
     ranges: list[NumberRange] = Field(default_factory=list)
     min: float | None = None
@@ -138,6 +143,8 @@ class Finding(Strict):
                 raise ValueError("number finding needs min < max")
         elif self.ranges:
             raise ValueError("only number findings have ranges")
+        if self.kind is not FindingKind.yes_no and self.implies:
+            raise ValueError("only yes/no findings use implies (choices use options)")
         if self.kind is not FindingKind.yes_no and self.red_flag:
             raise ValueError("red flags must be yes_no findings (a choice can imply one)")
         return self

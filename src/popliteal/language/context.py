@@ -58,7 +58,7 @@ def load_context_rules() -> tuple[ContextSettings, list[Any]]:
             category=item["category"],
             direction=item["direction"],
             pattern=item.get("pattern"),
-            terminated_by={str(t).upper() for t in item.get("terminated_by", [])} or None,
+            terminated_by=_terminators(item.get("terminated_by", [])),
         ))
         if "max_distance" in item:
             rule_distance[item["literal"]] = int(item["max_distance"])
@@ -67,6 +67,19 @@ def load_context_rules() -> tuple[ContextSettings, list[Any]]:
         rule_distance=rule_distance,
     )
     return settings, rules
+
+
+def _terminators(names: list[str]) -> set[str] | None:
+    """Upper-cased terminating categories; a stronger break also ends a weaker one's scope.
+
+    Overlapping modifier matches are pruned to the longest, so ", my" (a new clause, which
+    ends negation) would hide the "," inside it (which ends history, family, worries): every
+    rule ended by a clause break is therefore also ended by the stronger breaks.
+    """
+    out = {str(n).upper() for n in names}
+    if "CLAUSE_BREAK" in out:
+        out |= {"NEG_BREAK", "CLAUSE_BREAK_STRONG"}
+    return out or None
 
 
 def _default_rules_path() -> str:

@@ -107,10 +107,12 @@ def extract_findings(text: str, kb: KnowledgeBase) -> Extraction:
         for finding in _from_number(mention, text, kb):
             candidates.append(_Candidate(finding, sentence_at_char(mention.start)))
 
+    stated_age = age(clean)
     used = {c.sentence for c in candidates}
+    if stated_age is not None:
+        used.add(sentence_at_char(stated_age.start))
     unparsed = [s.text.strip() for i, s in enumerate(sentences)
                 if i not in used and re.search(r"\w", s.text)]
-    stated_age = age(clean)
     return Extraction(
         findings=_merge([c.finding for c in candidates], kb),
         unparsed_sentences=unparsed,
@@ -187,7 +189,8 @@ def _from_number(mention: NumberMention, text: str, kb: KnowledgeBase) -> list[T
     value = mention.value
     implies: list[str] = []
     denies: list[str] = []
-    if isinstance(value, float):
+    if isinstance(value, (int, float)):
+        value = float(value)
         for rng in finding.ranges:
             if (rng.min is None or value >= rng.min) and (rng.max is None or value <= rng.max):
                 implies, denies = list(rng.implies), list(rng.denies)

@@ -40,6 +40,9 @@ _PAIN_CUE = re.compile(
     r"\b(pain\w*|hurt\w*|ache|aches|aching|achy|sore|swell\w*|swollen|symptoms?|start\w*|"
     r"began|begun|came on|come on|it|this|limp\w*|stiff\w*|problem|issue|niggl\w*|bother\w*)\b",
     re.I)
+#: Stricter cue for "years ago": "I had a DVT 5 years ago" is history, not this pain's onset.
+_ONSET_CUE = re.compile(r"\b(start\w*|began|begun|came on|come on|pain\w*|hurt\w*|ache|"
+                        r"aches|aching|achy|sore|niggl\w*|bother\w*|on and off|since)\b", re.I)
 _ACTIVITY_BEFORE_FOR = re.compile(
     r"\b(play\w*|run|running|ran|jog\w*|train\w*|work\w*|smok\w*|tak\w*|doing|done|did|"
     r"cycl\w*|swim\w*|married|lived|living|teach\w*|driv\w*|on the pill|been on|sat|sitting|"
@@ -71,7 +74,8 @@ def parse_number(word: str) -> float | None:
     try:
         return float(word)
     except ValueError:
-        return _WORD_NUMBERS.get(re.sub(r"\s+", " ", word))
+        found = _WORD_NUMBERS.get(re.sub(r"\s+", " ", word))
+        return None if found is None else float(found)
 
 
 def _value(match: re.Match[str]) -> float | None:
@@ -101,7 +105,8 @@ _AGO = re.compile(rf"\b{_NUM_RANGE}{SEP}{_UNIT}\s+(?:ago|back|before)\b", re.I)
 _FOR = re.compile(
     rf"\b(?:for|since|past|last|over|about|around|almost|nearly|x)\s+(?:(?:the|a|about|around|"
     rf"almost|nearly|over|past|last|like)\s+){{0,3}}{_NUM_RANGE}{SEP}{_UNIT}\b", re.I)
-_BARE = re.compile(rf"\b{_NUM_RANGE}{SEP}{_UNIT}\b(?:\s+(?:now|already|liao|le))?", re.I)
+_BARE = re.compile(rf"\b{_NUM_RANGE}{SEP}{_UNIT}\b(?!\s+(?:ago|back|before|old)\b)"
+                   r"(?:\s+(?:now|already|liao|le))?", re.I)
 _KEYWORDS: list[tuple[re.Pattern[str], float]] = [
     (re.compile(r"\bday before yesterday\b", re.I), 2),
     (re.compile(r"\b(?:since\s+|from\s+)?yesterday\b", re.I), 1),
@@ -134,8 +139,10 @@ def days_since_onset(text: str) -> NumberMention | None:
             if value is None or not _onset_context(text, m, pattern is _AGO):
                 continue
             days = value * _unit_days(m.group("unit"))
-            s = strength - (2 if pattern is _AGO and days >= 365 else 0)
-            found.append((-s, m.start(), m.end(), days))
+            if days >= 365 and not _ONSET_CUE.search(text[slice(*_sentence_bounds(
+                    text, m.start(), m.end()))]):
+                continue
+            found.append((-strength, m.start(), m.end(), days))
     for pattern, days in _KEYWORDS:
         for m in pattern.finditer(text):
             found.append((-2, m.start(), m.end(), float(days)))
@@ -193,8 +200,7 @@ _MORNING = re.compile(r"\b(morning|mornings|wake|waking|woke|get up|getting up|f
                       r"out of bed|am)\b", re.I)
 _MINUTES = re.compile(
     rf"\b(?:{_NUM_RANGE}{SEP}(?P<unit>minutes?|mins?|min|hours?|hrs?|hr|h)\b|"
-    r"(?P<half>half an hour|half hour)|(?P<hour>an hour|one hour|a hour)|"
-    r"(?P<few>a few minutes|few minutes|a few mins|few mins|a couple of minutes))", re.I)
+    r"(?P<half>half an hour|half hour)|(?P<hour>an hour|one hour|a hour))", re.I)
 
 
 def morning_stiffness_minutes(text: str) -> NumberMention | None:
@@ -208,15 +214,13 @@ def morning_stiffness_minutes(text: str) -> NumberMention | None:
                 minutes = 30.0
             elif m.group("hour"):
                 minutes = 60.0
-            elif m.group("few"):
-                minutes = 5.0
             else:
                 value = _value(m)
                 if value is None:
                     continue
                 minutes = value * (60 if m.group("unit").lower().startswith("h") else 1)
             start = sent.start() + m.start()
-            return NumberMention("morning_stiffness_minutes", minutes, start,
+            return NumberMention("morning_stiffness_minutes", float(minutes), start,
                                  sent.start() + m.end())
     return None
 

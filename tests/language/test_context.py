@@ -1,0 +1,180 @@
+"""ConText: negation, history, family, hypotheticals and uncertainty in patients' words."""
+
+from __future__ import annotations
+
+import pytest
+
+from popliteal.knowledge.base import KnowledgeBase
+from popliteal.language import Extraction, extract_findings
+
+
+def read(text: str, kb: KnowledgeBase) -> Extraction:
+    return extract_findings(text, kb)
+
+
+@pytest.mark.parametrize(
+    ("text", "finding_id"),
+    [
+        ("No fever.", "fever"),
+        ("My knee is not swollen.", "knee_swelling"),
+        ("I never had a clot.", "previous_clot"),
+        ("Denies chest pain.", "chest_pain"),
+        ("I don't have fever.", "fever"),
+        ("I dont have any fever", "fever"),
+        ("It's not really swollen.", "knee_swelling"),
+        ("Without any swelling.", "knee_swelling"),
+        ("No more pain at night.", "pain_at_night"),
+        ("Never had chest pain.", "chest_pain"),
+        ("I haven't had a fever.", "fever"),
+    ],
+)
+def test_negation_makes_a_finding_absent(text: str, finding_id: str, kb: KnowledgeBase) -> None:
+    found = read(text, kb).get(finding_id)
+    assert found is not None, text
+    assert found.present is False
+    assert "negated" in found.modifiers
+
+
+def test_negation_covers_a_list(kb: KnowledgeBase) -> None:
+    result = read("No fever, high temperature or chest pain.", kb)
+    assert result.get("fever").present is False  # type: ignore[union-attr]
+    assert result.get("chest_pain").present is False  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "No fever and my calf is swollen.",
+        "No fever, my calf is swollen.",
+        "I don't have a fever but my calf is swollen.",
+        "No fever. My calf is swollen.",
+    ],
+)
+def test_negation_stops_at_a_new_clause(text: str, kb: KnowledgeBase) -> None:
+    result = read(text, kb)
+    assert result.get("fever").present is False  # type: ignore[union-attr]
+    calf = result.get("calf_swelling")
+    assert calf is not None and calf.present is True and calf.modifiers == []
+
+
+def test_negation_inside_a_phrase_is_not_a_negation(kb: KnowledgeBase) -> None:
+    result = read("I can't straighten my knee and it is swollen.", kb)
+    assert result.get("cannot_straighten_fully").present is True  # type: ignore[union-attr]
+    assert result.get("knee_swelling").present is True  # type: ignore[union-attr]
+
+
+def test_old_surgery_is_history_not_recent_surgery(kb: KnowledgeBase) -> None:
+    result = read("Had ACL surgery years ago.", kb)
+    assert result.get("recent_surgery") is None
+    old = result.get("previous_knee_surgery")
+    assert old is not None and old.present and "historical" in old.modifiers
+    assert old.evidence == "ACL surgery"
+
+
+def test_old_injury_is_not_todays_injury(kb: KnowledgeBase) -> None:
+    result = read("I twisted my knee playing football years ago.", kb)
+    assert result.get("twisting_injury") is None
+    assert result.get("injury") is None
+    assert result.get("old_knee_injury").present is True  # type: ignore[union-attr]
+
+
+def test_history_is_kept_for_a_past_clot(kb: KnowledgeBase) -> None:
+    result = read("I had a DVT last year.", kb)
+    clot = result.get("previous_clot")
+    assert clot is not None and clot.present and "historical" in clot.modifiers
+
+
+def test_todays_injury_is_an_injury(kb: KnowledgeBase) -> None:
+    result = read("I twisted my knee yesterday.", kb)
+    assert result.get("twisting_injury").present is True  # type: ignore[union-attr]
+    assert result.get("old_knee_injury") is None
+
+
+def test_history_does_not_leak_past_a_new_clause(kb: KnowledgeBase) -> None:
+    result = read("I twisted my knee years ago, now it is swollen.", kb)
+    assert result.get("knee_swelling").modifiers == []  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(
+    "text", ["My mum had clots.", "My mother had a blood clot.", "Clots run in my family."]
+)
+def test_family_clot_is_a_risk_factor_not_a_symptom(text: str, kb: KnowledgeBase) -> None:
+    result = read(text, kb)
+    assert result.get("previous_clot") is None
+    fam = result.get("family_history_clot")
+    assert fam is not None and fam.present and "family" in fam.modifiers
+
+
+def test_other_family_illness_is_dropped(kb: KnowledgeBase) -> None:
+    result = read("My dad had a heart attack.", kb)
+    assert result.findings == []
+    assert result.unparsed_sentences == ["My dad had a heart attack."]
+
+
+def test_family_scope_ends_at_the_patient(kb: KnowledgeBase) -> None:
+    result = read("My mum said I have a fever.", kb)
+    assert result.get("fever").present is True  # type: ignore[union-attr]
+    result = read("My sister noticed my calf is swollen.", kb)
+    assert result.get("calf_swelling").present is True  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "If I get a fever, should I come in?",
+        "I'm worried it could be a blood clot.",
+        "Could it be a baker's cyst?",
+        "What should I do in case of chest pain?",
+    ],
+)
+def test_hypothetical_is_not_a_finding(text: str, kb: KnowledgeBase) -> None:
+    result = read(text, kb)
+    assert result.findings == [], result.findings
+
+
+def test_when_i_walk_is_a_real_trigger(kb: KnowledgeBase) -> None:
+    result = read("When I walk up the stairs I get pain on stairs and my knee locks.", kb)
+    assert result.get("knee_locking").present is True  # type: ignore[union-attr]
+    assert result.get("pain_on_stairs").present is True  # type: ignore[union-attr]
+
+
+def test_if_clause_ends_at_the_comma(kb: KnowledgeBase) -> None:
+    result = read("If I walk far, my knee locks.", kb)
+    assert result.get("knee_locking").present is True  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize(
+    ("text", "finding_id"),
+    [
+        ("Maybe a bit warm.", "knee_hot"),
+        ("Not sure if I have a fever.", "fever"),
+        ("I think there is a lump behind the knee.", "lump_behind_knee"),
+        ("Possibly some swelling.", "knee_swelling"),
+    ],
+)
+def test_uncertain_counts_as_present(text: str, finding_id: str, kb: KnowledgeBase) -> None:
+    found = read(text, kb).get(finding_id)
+    assert found is not None and found.present is True
+    assert "uncertain" in found.modifiers
+
+
+def test_red_flag_present_wins_over_absent(kb: KnowledgeBase) -> None:
+    result = read("No fever at first. Now I have a fever.", kb)
+    assert result.get("fever").present is True  # type: ignore[union-attr]
+    result = read("I have a fever. Actually no fever.", kb)
+    assert result.get("fever").present is True  # type: ignore[union-attr]
+
+
+def test_later_mention_wins_for_other_findings(kb: KnowledgeBase) -> None:
+    result = read("It was swollen yesterday. Today it is not swollen.", kb)
+    swelling = result.get("knee_swelling")
+    assert swelling is not None and swelling.present is False
+    assert result.findings.count(swelling) == 1
+    result = read("It was not swollen at first. Now it is swollen.", kb)
+    assert result.get("knee_swelling").present is True  # type: ignore[union-attr]
+
+
+def test_one_entry_per_finding(kb: KnowledgeBase) -> None:
+    result = read("Swollen knee. Very swollen. The swelling is bad.", kb)
+    ids = [f.id for f in result.findings]
+    assert ids.count("knee_swelling") == 1
