@@ -141,6 +141,77 @@ def eval_command(
                       highlight=False)
 
 
+@app.command()
+def interview(
+    age: Annotated[int | None, typer.Option(help="Age in years (0-120).")] = None,
+    sex: Annotated[str | None, typer.Option(help="female or male.")] = None,
+    text: Annotated[str | None, typer.Option(help="The problem in the patient's words.")] = None,
+    jsonl: Annotated[bool, typer.Option(
+        "--jsonl", help="The line protocol for programs (one JSON object a line).")] = False,
+    max_questions: Annotated[int | None, typer.Option(
+        min=1, max=120, help="Ask at most this many questions.")] = None,
+    resume: Annotated[Path | None, typer.Option(
+        help="Continue an interview saved with --save (age, sex and text come from it).")] = None,
+    save: Annotated[Path | None, typer.Option(
+        help="Save the interview to this file after every answer (resume with --resume).")
+    ] = None,
+) -> None:
+    """Ask the next best question until confident and safe, then print the assessment."""
+    from pydantic import ValidationError
+
+    from popliteal.assessment import AssessmentInputError
+    from popliteal.engine import AnswerError
+    from popliteal.interview import Interview, InterviewConfig, run_jsonl, run_terminal
+    from popliteal.knowledge import UnknownFindingError
+
+    kb = _knowledge()
+    if not jsonl and not sys.stdin.isatty():
+        fail("standard input is not a terminal: use --jsonl to run the interview as a line "
+             "protocol for programs")
+    try:
+        if resume is not None:
+            if age is not None or sex is not None or text is not None:
+                fail("--resume takes age, sex and text from the saved interview; leave out "
+                     "--age, --sex and --text")
+            try:
+                session = Interview.from_json(resume.read_text(encoding="utf-8"), kb)
+            except OSError as exc:
+                fail(f"--resume {resume}: cannot read: {exc.strerror}")
+            except (ValidationError, UnicodeDecodeError) as exc:
+                fail(f"--resume {resume}: not a saved interview: {exc}")
+            if max_questions is not None:
+                config = session.state.config.model_copy(update={"max_questions": max_questions})
+                session = Interview(session.state.model_copy(update={"config": config}), kb)
+        else:
+            if age is None or sex is None:
+                fail("give --age and --sex (or --resume FILE)")
+            config = InterviewConfig() if max_questions is None else InterviewConfig(
+                max_questions=max_questions)
+            session = Interview.start(age, sex, text=text, config=config, kb=kb)
+    except (AssessmentInputError, AnswerError, UnknownFindingError) as exc:
+        fail(str(exc))
+
+    def keep(current: Interview) -> None:
+        if save is None:
+            return
+        try:
+            save.write_text(current.to_json() + "\n", encoding="utf-8")
+        except OSError as exc:
+            fail(f"--save {save}: cannot write: {exc.strerror}")
+
+    keep(session)
+    if jsonl:
+        run_jsonl(session, sys.stdin, sys.stdout, on_change=keep)
+        return
+    from popliteal.render import render_assessment
+
+    out.print("[bold]Popliteal interview[/]: answer with the arrow keys and Enter. "
+              "\"Don't know\" is always fine. This is not a diagnosis.")
+    _, result = run_terminal(session, out, on_change=keep)
+    out.print()
+    render_assessment(out, result)
+
+
 @kb_app.command("validate")
 def kb_validate(
     data_dir: Annotated[Path | None, typer.Option(help="A knowledge data folder to check.")] = None,

@@ -1,12 +1,11 @@
-"""The anti-inflammatory screen runs first, and each positive item changes the advice and says why."""
+"""The anti-inflammatory screen runs first; each positive item changes the advice, says why."""
 
 from __future__ import annotations
 
 import pytest
+from care_helpers import plan
 
 from popliteal.knowledge.schema import TriageLevel
-
-from care_helpers import plan
 
 T = TriageLevel
 OA = [("knee_osteoarthritis", 0.7), ("bakers_cyst", 0.2)]

@@ -61,7 +61,7 @@ def test_most_exercises_suit_the_top_cause(kb):
 def test_dosage_progresses(kb):
     p = plan(kb, T.physio, [("knee_osteoarthritis", 0.9)])
     first, second, third = p.exercise_programme.weeks
-    for a, b in zip(first.exercises, second.exercises):
+    for a, b in zip(first.exercises, second.exercises, strict=True):
         assert (b.sets, b.reps or 0, b.hold_seconds or 0) > (a.sets, a.reps or 0,
                                                             a.hold_seconds or 0)
         assert a.dosage != b.dosage

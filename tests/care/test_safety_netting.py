@@ -3,10 +3,9 @@
 from __future__ import annotations
 
 import pytest
+from care_helpers import plan
 
 from popliteal.knowledge.schema import TriageLevel
-
-from care_helpers import plan
 
 T = TriageLevel
 BENIGN = [("meniscus_tear", 0.6), ("knee_osteoarthritis", 0.3), ("bakers_cyst", 0.1)]

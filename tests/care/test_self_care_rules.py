@@ -5,10 +5,9 @@ from __future__ import annotations
 import re
 
 import pytest
+from care_helpers import advice_text, plan
 
 from popliteal.knowledge.schema import TriageLevel
-
-from care_helpers import advice_text, plan
 
 T = TriageLevel
 CLOT_UNSAFE = {"rice", "manual_therapy", "oral_nsaid", "topical_nsaid", "physio_modalities"}

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
+from care_helpers import BANNED_URGENT, advice_text, plan
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from popliteal.knowledge.checks import SPEC_CONDITION_IDS
 from popliteal.knowledge.schema import TriageLevel
-
-from care_helpers import BANNED_URGENT, advice_text, plan
 
 T = TriageLevel
 URGENT = [T.emergency_now, T.urgent_same_day]
@@ -28,7 +27,7 @@ def cases(draw):
                         unique=True))
     probs = draw(st.lists(st.floats(0.0, 1.0), min_size=len(ids), max_size=len(ids)))
     total = sum(probs) or 1.0
-    conditions = sorted(zip(ids, (p / total for p in probs)), key=lambda c: -c[1])
+    conditions = sorted(zip(ids, (p / total for p in probs), strict=True), key=lambda c: -c[1])
     present = set(draw(st.lists(st.sampled_from(FINDINGS), max_size=8, unique=True)))
     level = draw(st.sampled_from(list(TriageLevel)))
     age = draw(st.integers(16, 95))

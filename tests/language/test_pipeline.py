@@ -10,6 +10,7 @@ import pytest
 
 from popliteal.knowledge.base import KnowledgeBase
 from popliteal.language import extract_findings
+from popliteal.language.lexicon import normalise_text
 from popliteal.language.pipeline import build_pipeline, get_pipeline
 
 from .kb_fixture import FINDINGS, make_kb
@@ -69,7 +70,7 @@ def test_every_packaged_phrase_compiles_and_matches_itself() -> None:
     missed = []
     for finding in kb.findings.values():
         for phrase in finding.phrases:
-            labels = {e.label_ for e in pipe.process(phrase).ents}
+            labels = {e.label_ for e in pipe.process(normalise_text(phrase)).ents}
             if not labels:
                 missed.append((finding.id, phrase))
     assert not missed, missed[:20]

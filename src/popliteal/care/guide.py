@@ -144,14 +144,14 @@ def check_against(guide: CareGuide, kb: KnowledgeBase, *, conditions: bool = Tru
         if conditions:
             for cid in cls.conditions:
                 need(f"classes(id={cls.id}).conditions", cid, kb.conditions, "condition")
-    for item in guide.pain_relief.screen:
-        for rid in item.blocks:
-            need(f"pain_relief.screen(id={item.id}).blocks", rid, kb.remedies, "remedy")
-        for sid in item.sources:
-            need(f"pain_relief.screen(id={item.id})", sid, kb.sources, "source")
-        if findings and item.finding:
-            need(f"pain_relief.screen(id={item.id}).finding", item.finding, kb.findings,
-                 "finding")
+    for screen in guide.pain_relief.screen:
+        where = f"pain_relief.screen(id={screen.id})"
+        for rid in screen.blocks:
+            need(f"{where}.blocks", rid, kb.remedies, "remedy")
+        for sid in screen.sources:
+            need(where, sid, kb.sources, "source")
+        if findings and screen.finding:
+            need(f"{where}.finding", screen.finding, kb.findings, "finding")
     for opt in guide.self_care:
         need(f"self_care({opt.remedy})", opt.remedy, kb.remedies, "remedy")
         if findings:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from popliteal.care.context import CareContext
 from popliteal.care.plan import NsaidScreen, PainRelief
+from popliteal.care.schema import Claim
 from popliteal.knowledge.schema import TriageLevel
 
 NSAIDS = ("oral_nsaid", "topical_nsaid")
@@ -45,7 +46,7 @@ def build_pain_relief(ctx: CareContext) -> PainRelief:
     advice: list[str] = []
     suggested: list[str] = []
 
-    def say(claim, remedy: str | None = None) -> None:  # type: ignore[no-untyped-def]
+    def say(claim: Claim, remedy: str | None = None) -> None:
         line = ctx.use(claim)
         if line and line not in advice:
             advice.append(line)

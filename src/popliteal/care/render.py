@@ -18,7 +18,7 @@ _LEVEL_WORDS = {
 
 
 def render_plan_text(plan: CarePlan) -> str:
-    """The plan as markdown: headline, do now, avoid, get help, pain relief, treatments, exercises."""
+    """The plan as markdown: headline, do now, avoid, help, pain relief, treatments, exercises."""
     out: list[str] = [f"# {plan.headline}", ""]
 
     def section(title: str, lines: list[str]) -> None:

@@ -200,13 +200,22 @@ class Interview:
 
 
 def _text_answers(kb: KnowledgeBase, text: str | None) -> dict[str, Any]:
-    """Findings from the patient's words, as answers (cached per text by the language layer)."""
-    if not text:
-        return {}
-    from popliteal.language import extract_findings
+    """Findings from the patient's words, as answers (cached per text by the language layer).
 
+    Unreadable text (empty, too long) raises ``AssessmentInputError`` here, at the start of
+    the interview, as ``assess`` does, rather than when the result is asked for.
+    """
+    if text is None:
+        return {}
+    from popliteal.assessment import AssessmentInputError
+    from popliteal.language import LanguageInputError, extract_findings
+
+    try:
+        extraction = extract_findings(text, kb)
+    except LanguageInputError as exc:
+        raise AssessmentInputError(str(exc)) from exc
     out: dict[str, Any] = {}
-    for tf in extract_findings(text, kb).findings:
+    for tf in extraction.findings:
         finding = kb.findings[tf.id]
         value = tf.present if finding.kind is FindingKind.yes_no else tf.value
         if value is not None:

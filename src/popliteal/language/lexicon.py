@@ -120,6 +120,11 @@ class Lexicon:
         ]
         return base
 
+    @property
+    def fillers(self) -> frozenset[str]:
+        """Words that may stand between the words of a phrase (determiners and links)."""
+        return self.determiners | self.links
+
     # ------------------------------------------------------------------ vocabulary
 
     def learn(self, words: Iterable[str]) -> None:

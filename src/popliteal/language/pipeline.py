@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from popliteal.language.context import ContextSettings, load_context_rules
 from popliteal.language.lexicon import Lexicon
-from popliteal.language.rules import build_patterns, target_rules
+from popliteal.language.rules import FILLER_TAG, build_patterns, target_rules
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -52,9 +52,12 @@ class LanguagePipeline:
         doc = splitter(doc)
         _split_at_line_breaks(doc)
         norm = self.lexicon.text_norm
+        fillers = self.lexicon.fillers
         for token in doc:
             if not (token.is_space or token.is_punct):
                 token.norm_ = norm(token.norm_)
+                if token.norm_ in fillers:
+                    token.tag_ = FILLER_TAG
         doc = matcher(doc)
         return context(doc)  # type: ignore[no-any-return]
 

@@ -21,6 +21,10 @@ if TYPE_CHECKING:
 
 #: Most filler words (determiners, links) allowed between two words of a phrase.
 MAX_GAP = 3
+#: The blank pipeline has no tagger, so the TAG attribute is free to carry our "filler word"
+#: mark (set by the pipeline's normalisation step). One short TAG test per gap keeps ~7,000
+#: patterns small: a 50-word ``IN`` list per gap made building the matcher take 9 s.
+FILLER_TAG = "POPLITEAL_FILLER"
 
 
 @dataclass(frozen=True)
@@ -34,9 +38,14 @@ class PhrasePattern:
 
 
 def phrase_words(nlp: Language, phrase: str) -> list[str]:
-    """spaCy norms of a phrase's tokens, punctuation dropped ("can't" -> "can", "not")."""
+    """spaCy norms of a phrase's tokens ("can't" -> "can", "not").
+
+    Punctuation is dropped except commas, which become optional in the pattern: a comma
+    written in a phrase may be written or left out, but a comma the phrase does not have
+    may not be crossed ("knee swollen, calf tender" is not "swollen calf").
+    """
     doc = nlp.make_doc(normalise_text(phrase))
-    return [t.norm_ for t in doc if not (t.is_punct or t.is_space)]
+    return [t.norm_ for t in doc if t.text == "," or not (t.is_punct or t.is_space)]
 
 
 def build_patterns(nlp: Language, kb: KnowledgeBase, lexicon: Lexicon) -> list[PhrasePattern]:
@@ -54,18 +63,29 @@ def build_patterns(nlp: Language, kb: KnowledgeBase, lexicon: Lexicon) -> list[P
     lexicon.learn(
         w for _, _, words in raw for variant in lexicon.phrase_variants(words) for w in variant
     )
-    fillers = sorted(lexicon.determiners | lexicon.links)
     out: list[PhrasePattern] = []
     seen: set[tuple[str, tuple[str, ...]]] = set()
     for finding_id, phrase, words in raw:
         for variant in lexicon.phrase_variants(words):
-            seq = _drop_inner_links(variant, lexicon)
+            seq = _drop_inner_links(_strip_commas(variant), lexicon)
             key = (finding_id, seq)
             if not seq or key in seen:
                 continue
             seen.add(key)
-            out.append(PhrasePattern(finding_id, phrase, seq, _token_pattern(seq, fillers)))
+            out.append(PhrasePattern(finding_id, phrase, seq, _token_pattern(seq)))
     return out
+
+
+def _strip_commas(words: tuple[str, ...]) -> tuple[str, ...]:
+    """No comma at a phrase's edges, none doubled."""
+    out: list[str] = []
+    for word in words:
+        if word == "," and (not out or out[-1] == ","):
+            continue
+        out.append(word)
+    while out and out[-1] == ",":
+        out.pop()
+    return tuple(out)
 
 
 def _drop_inner_links(words: tuple[str, ...], lexicon: Lexicon) -> tuple[str, ...]:
@@ -76,11 +96,14 @@ def _drop_inner_links(words: tuple[str, ...], lexicon: Lexicon) -> tuple[str, ..
     return (words[0], *inner, words[-1])
 
 
-def _token_pattern(words: tuple[str, ...], fillers: list[str]) -> list[dict[str, Any]]:
+def _token_pattern(words: tuple[str, ...]) -> list[dict[str, Any]]:
     pattern: list[dict[str, Any]] = []
     for i, word in enumerate(words):
-        if i:
-            pattern.append({"NORM": {"IN": fillers}, "OP": f"{{0,{MAX_GAP}}}"})
+        if word == ",":
+            pattern.append({"NORM": ",", "OP": "?"})
+            continue
+        if i and words[i - 1] != ",":
+            pattern.append({"TAG": FILLER_TAG, "OP": f"{{0,{MAX_GAP}}}"})
         pattern.append({"NORM": word})
     return pattern
 
