@@ -53,6 +53,10 @@ def cross_check(parts: dict[str, dict[str, Any]], rulesets: list[tuple[str, Tria
                 need(file, f"ranges[{i}].implies", ref, yes_no, "yes/no finding")
         for ref in f.implies:
             need(file, "implies", ref, yes_no, "yes/no finding")
+        if f.red_flag and f.implies:
+            problems.append(Problem(
+                file, "implies", "a red flag may not imply other findings (the red-flag "
+                "readings behind monotone triage could not undo them)", ", ".join(f.implies)))
         for ref in f.ask_if_any:
             need(file, "ask_if_any", ref, yes_no, "yes/no finding")
 

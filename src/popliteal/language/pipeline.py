@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from popliteal.language.context import ContextSettings, load_context_rules
 from popliteal.language.lexicon import Lexicon
-from popliteal.language.rules import FILLER_TAG, build_patterns, target_rules
+from popliteal.language.rules import FILLER_TAG, OTHER_TAG, build_patterns, target_rules
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -53,11 +53,12 @@ class LanguagePipeline:
         _split_at_line_breaks(doc)
         norm = self.lexicon.text_norm
         fillers = self.lexicon.fillers
-        for token in doc:
-            if not (token.is_space or token.is_punct):
-                token.norm_ = norm(token.norm_)
-                if token.norm_ in fillers:
-                    token.tag_ = FILLER_TAG
+        for token in doc:  # every token gets a tag: spaCy's matcher wants TAG set throughout
+            if token.is_space or token.is_punct:
+                token.tag_ = OTHER_TAG
+                continue
+            token.norm_ = norm(token.norm_)
+            token.tag_ = FILLER_TAG if token.norm_ in fillers else OTHER_TAG
         doc = matcher(doc)
         return context(doc)  # type: ignore[no-any-return]
 

@@ -25,6 +25,7 @@ MAX_GAP = 3
 #: mark (set by the pipeline's normalisation step). One short TAG test per gap keeps ~7,000
 #: patterns small: a 50-word ``IN`` list per gap made building the matcher take 9 s.
 FILLER_TAG = "POPLITEAL_FILLER"
+OTHER_TAG = "POPLITEAL_WORD"
 
 
 @dataclass(frozen=True)
