@@ -65,7 +65,7 @@ def test_no_dose_numbers_in_pain_relief(kb, case):
 def test_dangerous_cause_shapes_the_plan(kb):
     p = plan(kb, T.physio, [("meniscus_tear", 0.7), ("deep_vein_thrombosis", 0.08)],
              {"knee_stiffness"})
-    assert p.level is T.urgent_same_day
+    assert p.level is T.physio  # the plan never overrides triage's level
     assert p.likely_causes[0] == "deep_vein_thrombosis"
     assert "clot" in p.do_now[0]
     assert p.exercise_programme is None

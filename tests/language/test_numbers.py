@@ -159,3 +159,9 @@ def test_age_is_reported_and_its_sentence_is_not_unparsed(kb: KnowledgeBase) -> 
 def test_moderate_pain_denies_severe(kb: KnowledgeBase) -> None:
     result = extract_findings("pain about 5/10", kb)
     assert result.get("pain_severe").present is False  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("text", ["A few nights a week my calf cramps.",
+                                  "I train 3 times a week and it hurts."])
+def test_frequency_is_not_an_onset(text: str) -> None:
+    assert n.days_since_onset(text) is None, text

@@ -31,8 +31,7 @@ def build_care_plan(kb: KnowledgeBase, *, age: int, sex: str, level: TriageLevel
     Args:
         kb: the knowledge base (remedies, exercises, conditions' urgency).
         age, sex: the person.
-        level: the triage level. The plan is never less urgent than a plausible dangerous
-            cause, so ``plan.level`` may be more urgent than this.
+        level: the triage level; ``plan.level`` is always this level.
         conditions: (condition id, probability), most likely first.
         present, absent: yes/no finding ids answered yes / no.
         guide: the care data; the packaged one by default.

@@ -89,9 +89,11 @@ def make_context(kb: KnowledgeBase, guide: CareGuide, *, age: int, sex: str,
                  absent: set[str]) -> CareContext:
     """Rank the plausible causes (dangerous first) and work out what they rule out.
 
-    The plan is never less urgent than a plausible dangerous cause (C.2 rule 2): a condition
-    whose urgency is emergency_now or urgent_same_day, or that is critical, counts once its
-    probability passes its ``escalate_above`` (or the programme's critical/plausible bar).
+    A plausible dangerous cause (critical, or with urgency emergency_now/urgent_same_day, past
+    its ``escalate_above`` or the programme's bar) shapes the plan's cautions and comes first.
+    The plan's *level* is always the triage level: triage is the one place urgency is decided
+    (and already escalates for plausible dangerous causes), so a patient never reads two
+    different instructions.
     """
     unknown = [cid for cid, _ in conditions if cid not in kb.conditions]
     if unknown:
@@ -116,9 +118,7 @@ def make_context(kb: KnowledgeBase, guide: CareGuide, *, age: int, sex: str,
         kb.conditions[item[0]].urgency.rank if item[0] in dangerous else 0,
         -item[1],
     ))
-    effective = TriageLevel.most_urgent(
-        [level, *(kb.conditions[cid].urgency for cid in dangerous)]
-    )
+    effective = level
     ids = {cid for cid, _ in plausible}
     clot = bool(CLOT_FINDINGS & present)
     classes: list[ConditionClass] = []

@@ -45,19 +45,38 @@ def _lexicon_data() -> dict[str, Any]:
     return data
 
 
-def stem(word: str) -> str:
-    """A crude, consistent plural/possessive fold ("knees" -> "knee", "calf's" -> "calf")."""
+def stem(word: str, keep: frozenset[str] = frozenset()) -> str:
+    """A crude, consistent fold of plurals, possessives and verb endings.
+
+    "knees" -> "knee", "calf's" -> "calf", "locked"/"locking" -> "lock", "running" -> "run".
+    Tense and number rarely change what a patient means ("knee locks" / "knee locked"), and
+    since phrases and text are folded alike, a crude fold only adds matches. ``keep`` lists
+    words whose ending is part of the word ("morning", "evening").
+    """
     if word.endswith("'s") and len(word) > 3:
         word = word[:-2]
-    if len(word) < 4 or not word.isalpha():
+    if len(word) < 4 or not word.isalpha() or word in keep:
         return word
     if word.endswith("ies") and len(word) > 4:
-        return word[:-3] + "y"
-    if word.endswith(("sses", "shes", "ches", "xes")):
-        return word[:-2]
-    if word.endswith("s") and not word.endswith(("ss", "us", "is")):
-        return word[:-1]
+        word = word[:-3] + "y"
+    elif word.endswith(("sses", "shes", "ches", "xes")):
+        word = word[:-2]
+    elif word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        word = word[:-1]
+    if word in keep:
+        return word
+    if word.endswith("ing") and len(word) >= 7:
+        return _undouble(word[:-3])
+    if word.endswith("ed") and len(word) >= 6 and not word.endswith("eed"):
+        return _undouble(word[:-2])
     return word
+
+
+def _undouble(base: str) -> str:
+    """"runn" -> "run", "stopp" -> "stop"; "swell" and "kiss" keep their double letter."""
+    if len(base) >= 3 and base[-1] == base[-2] and base[-1] not in "lsz":
+        return base[:-1]
+    return base
 
 
 def fold(word: str) -> str:
@@ -93,6 +112,7 @@ class Lexicon:
     irregular: dict[str, str]
     equivalents: list[list[tuple[str, ...]]]
     protected: frozenset[str]
+    keep_endings: frozenset[str] = frozenset()
     min_edit_length: int = 6
     min_fold_length: int = 4
     vocabulary: set[str] = field(default_factory=set)
@@ -111,6 +131,7 @@ class Lexicon:
             irregular=irregular,
             equivalents=[],
             protected=frozenset(str(w).lower() for w in data.get("protected", [])),
+            keep_endings=frozenset(str(w).lower() for w in data.get("keep_endings", [])),
             min_edit_length=int(data.get("min_edit_length", 6)),
             min_fold_length=int(data.get("min_fold_length", 4)),
         )
@@ -143,7 +164,8 @@ class Lexicon:
     def word_norm(self, word: str) -> str:
         """Normal form of one lower-cased word, before spelling correction."""
         word = self.irregular.get(word, word)
-        return self.irregular.get(stem(word), stem(word))
+        folded = stem(word, self.keep_endings)
+        return self.irregular.get(folded, folded)
 
     def text_norm(self, lower_norm: str) -> str:
         """Normal form of a text token (spaCy's norm: lower case, "n't" -> "not").

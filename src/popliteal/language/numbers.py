@@ -53,7 +53,8 @@ _NOT_ONSET_AFTER = re.compile(
     r"flight|flights|drive|journey|trip|plane|bus|train|car|ride|shift|shifts|in the car|"
     r"on the plane|on a plane|later|from now|before the)\b", re.I)
 _NOT_ONSET_BEFORE = re.compile(
-    r"\b(every|in|within|aged?|about to|next|times|once|twice|per)\s*$|"
+    r"\b(every|in|within|aged?|about to|next|times|once|twice|per|nights|days|mornings|"
+    r"evenings|sessions|shifts|hours|games|matches|classes)\s*$|"
     r"\b(flew|flight|flights|flying|drove|driving|drive|bus|coach|train|plane|car|travel\w*|"
     r"journey|trip)\b[^.!?\n]{0,20}$", re.I)
 
