@@ -105,3 +105,30 @@ def test_eval_rejects_malformed_file(tmp_path: Path) -> None:
     f.write_text('{"id": "a", "age": 30, "sex": "female", "text": "x"}\n{not json}\n')
     r = run("eval", str(f))
     assert r.exit_code == 2 and "v.jsonl:2" in r.stderr
+
+
+def test_plan_from_a_saved_result(tmp_path: Path) -> None:
+    r = run("assess", "--age", "40", "--sex", "male", "--answer", "calf_swelling=yes",
+            "--answer", "long_travel=yes", "--json")
+    saved = tmp_path / "result.json"
+    saved.write_text(r.stdout)
+    p = run("plan", "--result", str(saved), "--json")
+    assert p.exit_code == 0, p.output
+    plan = json.loads(p.stdout)
+    assert plan["level"] == "urgent_same_day" and plan["exercise_programme"] is None
+    assert any("995" in step["action"] for step in plan["get_help"])
+
+
+def test_plan_refuses_what_is_not_a_result(tmp_path: Path) -> None:
+    bad = tmp_path / "x.json"
+    bad.write_text('{"x": 1}')
+    r = run("plan", "--result", str(bad))
+    assert r.exit_code == 2 and "not an assessment result" in r.stderr
+
+
+def test_physio_summary_markdown() -> None:
+    r = run("assess", "--age", "40", "--sex", "male", "--answer", "calf_swelling=yes",
+            "--answer", "pain_calf=yes", "--summary")
+    assert r.exit_code == 0, r.output
+    assert r.stdout.startswith("# Physiotherapy summary")
+    assert "Wells score" in r.stdout and "urgent_same_day" in r.stdout

@@ -74,6 +74,8 @@ def assess(
     answer: Annotated[list[str], typer.Option(
         "--answer", help="id=value, repeatable; overrides the text.")] = [],  # noqa: B006
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON (spec shape).")] = False,
+    summary: Annotated[bool, typer.Option(
+        "--summary", help="Print the one-page physiotherapist summary (Markdown).")] = False,
 ) -> None:
     """Rank the likely causes and triage one patient."""
     from popliteal.assessment import AssessmentInputError, assess as run
@@ -90,10 +92,52 @@ def assess(
         fail(str(exc))
     if as_json:
         emit_json(result.model_dump(mode="json"))
+    elif summary:
+        sys.stdout.write(_physio_summary(result))
     else:
         from popliteal.render import render_assessment
 
         render_assessment(out, result)
+
+
+def _physio_summary(result: Any) -> str:
+    from popliteal.care import CarePlan, render_plan_text
+    from popliteal.clinics import physio_summary_markdown
+
+    plan = render_plan_text(CarePlan.model_validate(result.care_plan)) if result.care_plan else None
+    return physio_summary_markdown(result, plan)
+
+
+@app.command()
+def plan(
+    result_file: Annotated[str, typer.Option(
+        "--result", help="An `assess --json` result file, or - for standard input.")],
+    as_json: Annotated[bool, typer.Option("--json", help="Print the plan as JSON.")] = False,
+) -> None:
+    """Print the care plan of a saved assessment result."""
+    from pydantic import ValidationError
+
+    from popliteal.care import CarePlan, render_plan_text
+    from popliteal.results import AssessmentResult
+
+    try:
+        raw = sys.stdin.read() if result_file == "-" else Path(result_file).read_text("utf-8")
+        result = AssessmentResult.model_validate_json(raw)
+    except OSError as exc:
+        fail(f"--result {result_file}: cannot read: {exc.strerror}")
+    except ValidationError as exc:
+        err0 = exc.errors()[0]
+        where = ".".join(str(p) for p in err0["loc"]) or "(document)"
+        fail(f"--result {result_file}: not an assessment result: {where}: {err0['msg']}")
+    if result.care_plan is None:
+        fail(f"--result {result_file}: the result has no care plan")
+    care = CarePlan.model_validate(result.care_plan)
+    if as_json:
+        emit_json(care.model_dump(mode="json"))
+    else:
+        from rich.markdown import Markdown
+
+        out.print(Markdown(render_plan_text(care)))
 
 
 @app.command("eval")

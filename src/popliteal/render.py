@@ -71,9 +71,8 @@ def render_assessment(console: Console, result: AssessmentResult, top: int = 5) 
 
 def render_plan(console: Console, plan: dict[str, Any]) -> None:
     """Print the care plan's headline parts (the full text comes from the care package)."""
-    try:
-        from popliteal.care import CarePlan, render_plan_text
+    from rich.markdown import Markdown
 
-        console.print(render_plan_text(CarePlan.model_validate(plan)))
-    except ImportError:
-        pass
+    from popliteal.care import CarePlan, render_plan_text
+
+    console.print(Markdown(render_plan_text(CarePlan.model_validate(plan))))
