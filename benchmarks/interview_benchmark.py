@@ -50,13 +50,14 @@ import numpy as np
 
 from popliteal.engine import UNKNOWN, Evidence, compile_model, normalise
 from popliteal.engine.inference import log_prior, posterior
-from popliteal.interview import Interview, InterviewConfig
+from popliteal.interview import Interview, InterviewConfig, policy
 from popliteal.interview.policy import askable, score_candidates
 from popliteal.knowledge import Finding, FindingKind, KnowledgeBase, get_knowledge_base
 from popliteal.triage import triage
 
 VIGNETTES = Path(__file__).resolve().parents[2] / "shared" / "vignettes" / "public.jsonl"
 LEVELS = ["emergency_now", "urgent_same_day", "doctor_soon", "physio", "self_care"]
+CONFIG = InterviewConfig()
 STRATEGIES = ("adaptive", "fixed_catalogue", "fixed_static")
 TITLES = {"adaptive": "adaptive", "fixed_catalogue": "fixed (catalogue)",
           "fixed_static": "fixed (best static)"}
@@ -186,8 +187,8 @@ def _score(iv: Interview, p: Patient) -> tuple[bool, bool, bool, int]:
 def run_one(args: tuple[Patient, int, list[str], list[str]]) -> dict[str, Any]:
     """Every strategy on one patient: scores after 0..max questions, questions asked."""
     p, max_q, catalogue, best_static = args
-    cfg = InterviewConfig(max_questions=max_q)
-    out: dict[str, Any] = {}
+    cfg = CONFIG
+    out: dict[str, Any] = {"reference": min(p.triage_ok, key=LEVELS.index)}
     for name in STRATEGIES:
         iv = Interview.start(p.age, p.sex, config=cfg)
         scores = [_score(iv, p)]
@@ -214,9 +215,12 @@ def run_one(args: tuple[Patient, int, list[str], list[str]]) -> dict[str, Any]:
 
 def report(title: str, results: list[dict[str, Any]], max_q: int, seconds: float) -> None:
     n = len(results)
+    refs = [r["reference"] for r in results]
     curves = {s: np.array([r[s]["scores"] for r in results], dtype=float).mean(axis=0)
               for s in STRATEGIES}  # (max_q + 1, 4)
     print(f"\n=== {title}: n={n}, at most {max_q} questions ({seconds:.0f} s) ===")
+    print("reference triage (most urgent acceptable): " + ", ".join(
+        f"{lv} {refs.count(lv) / n:.0%}" for lv in LEVELS))
     head = "  ".join(f"{TITLES[s]:>26}" for s in STRATEGIES)
     print(f"{'questions':>9}  {head}")
     print(f"{'':>9}  " + "  ".join(f"{'top1  top3 triage under':>26}" for _ in STRATEGIES))
@@ -226,8 +230,9 @@ def report(title: str, results: list[dict[str, Any]], max_q: int, seconds: float
         print(f"{k:>9}  {cells}")
     asked = [r["adaptive"]["asked"] for r in results]
     per_q = sum(r["adaptive"]["seconds"] for r in results) / max(1, sum(asked))
+    early = np.mean(np.array(asked) < max_q)
     print(f"adaptive: median questions {statistics.median(asked):g}, mean "
-          f"{statistics.mean(asked):.1f}, stopped before the limit {np.mean(np.array(asked) < max_q):.0%}"
+          f"{statistics.mean(asked):.1f}, stopped before the limit {early:.0%}"
           f"; {per_q * 1000:.1f} ms per question")
     for base in ("fixed_catalogue", "fixed_static"):
         final = curves[base][max_q]
@@ -248,12 +253,25 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--runs", default="truthful,dont_know,vignettes")
     ap.add_argument("--vignettes", type=Path, default=VIGNETTES)
+    ap.add_argument("--stop-probability", type=float, default=None,
+                    help="override InterviewConfig.stop_probability (for tuning)")
+    ap.add_argument("--min-gain", type=float, default=None,
+                    help="override InterviewConfig.min_gain (for tuning)")
+    ap.add_argument("--triage-weight", type=float, default=None,
+                    help="override policy.TRIAGE_WEIGHT (for tuning)")
     args = ap.parse_args(argv)
+    global CONFIG
+    CONFIG = InterviewConfig(**{k: v for k, v in (
+        ("max_questions", args.max_questions), ("stop_probability", args.stop_probability),
+        ("min_gain", args.min_gain)) if v is not None})
+    if args.triage_weight is not None:
+        policy.TRIAGE_WEIGHT = args.triage_weight  # inherited by forked workers
     kb = get_knowledge_base()
     catalogue = list(kb.findings)
     best_static = static_order(kb)
     runs = [r.strip() for r in args.runs.split(",") if r.strip()]
-    print(f"knowledge base {kb.version}; seed {args.seed}; config {InterviewConfig()}")
+    print(f"knowledge base {kb.version}; seed {args.seed}; config {CONFIG}; TRIAGE_WEIGHT "
+          f"{policy.TRIAGE_WEIGHT}, GROUP_BONUS {policy.GROUP_BONUS}")
     for run in runs:
         t0 = time.perf_counter()
         if run == "truthful":

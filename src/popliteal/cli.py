@@ -78,7 +78,8 @@ def assess(
         "--summary", help="Print the one-page physiotherapist summary (Markdown).")] = False,
 ) -> None:
     """Rank the likely causes and triage one patient."""
-    from popliteal.assessment import AssessmentInputError, assess as run
+    from popliteal.assessment import AssessmentInputError
+    from popliteal.assessment import assess as run
     from popliteal.engine import AnswerError
     from popliteal.knowledge import UnknownFindingError
 
@@ -334,6 +335,195 @@ def version() -> None:
     """Print the program and knowledge base versions."""
     kb = _knowledge()
     out.print(f"popliteal {__version__}, knowledge base {kb.version}")
+
+
+# ---------------------------------------------------------------------------- service commands
+# serve, users, purge, bookings, clinics: the clinic's side. Thin: they call api/store/clinics.
+
+users_app = typer.Typer(no_args_is_help=True, help="Clinician accounts.")
+app.add_typer(users_app, name="users")
+
+
+def _store_settings():  # type: ignore[no-untyped-def]
+    from pydantic import ValidationError
+
+    from popliteal.store import StoreSettings
+
+    try:
+        return StoreSettings.from_env()
+    except ValidationError as exc:
+        fail(f"bad database settings (POPLITEAL_*): {exc.errors()[0]['msg']}")
+
+
+def _open_store():  # type: ignore[no-untyped-def]
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from popliteal.store import Store
+
+    settings = _store_settings()
+    try:
+        return Store.from_settings(settings)
+    except (SQLAlchemyError, ValueError) as exc:
+        fail(f"cannot open the database {_shown_url(settings.database_url)}: "
+             f"{type(exc).__name__}")
+
+
+def _shown_url(url: str) -> str:
+    from sqlalchemy.engine import make_url
+
+    return make_url(url).render_as_string(hide_password=True)
+
+
+@app.command()
+def serve(
+    host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
+    port: Annotated[int, typer.Option(min=1, max=65535, help="TCP port.")] = 8000,
+    log_level: Annotated[str, typer.Option(help="debug, info, warning or error.")] = "info",
+) -> None:
+    """Start the web app and API (database: POPLITEAL_DATABASE_URL, SQLite by default)."""
+    import logging
+
+    import uvicorn
+    from pydantic import ValidationError
+
+    from popliteal.api import ApiSettings, create_app
+
+    try:
+        settings = ApiSettings.from_env()
+    except ValidationError as exc:
+        fail("; ".join(str(e["msg"]).removeprefix("Value error, ") for e in exc.errors()))
+    level = log_level.upper()
+    if level not in ("DEBUG", "INFO", "WARNING", "ERROR"):
+        fail(f"--log-level {log_level!r}: use debug, info, warning or error")
+    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    shown_host = f"[{host}]" if ":" in host else host
+    err.print(f"Popliteal {__version__} on http://{shown_host}:{port}  (API /api/v1, schema "
+              f"/openapi.json; database {_shown_url(settings.store.database_url)}; "
+              f"env {settings.env})", highlight=False, markup=False)
+    # The server's access log prints raw paths, which hold patients' tokens: it stays off;
+    # the app logs method, route template and status instead.
+    uvicorn.run(create_app(settings), host=host, port=port, access_log=False,
+                log_level=log_level.lower(), server_header=False)
+
+
+@users_app.command("add")
+def users_add(
+    username: Annotated[str, typer.Argument(help="3-64 characters: a-z, 0-9, _ . -")],
+    password_stdin: Annotated[bool, typer.Option(
+        "--password-stdin", help="Read the password from standard input (one line).")] = False,
+) -> None:
+    """Create a clinician account (the password is prompted twice, or read from stdin)."""
+    from popliteal.store import InvalidInput, UserExists
+
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        password = typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+    store = _open_store()
+    try:
+        user = store.add_user(username, password)
+    except (InvalidInput, UserExists) as exc:
+        fail(str(exc))
+    finally:
+        store.dispose()
+    out.print(f"clinician {user.username!r} added", highlight=False)
+
+
+@app.command()
+def purge(
+    dry_run: Annotated[bool, typer.Option("--dry-run", help="Count only; delete nothing.")] = False,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """Delete assessments and bookings past the retention period (POPLITEAL_RETENTION_DAYS)."""
+    import dataclasses
+
+    store = _open_store()
+    try:
+        if dry_run:
+            from popliteal.store.retention import purge_expired
+
+            with store.transaction() as session:
+                counts = purge_expired(session)
+                session.rollback()  # counted inside the transaction, then undone
+        else:
+            counts = store.purge_expired()
+    finally:
+        store.dispose()
+    data = {"dry_run": dry_run, **dataclasses.asdict(counts)}
+    if as_json:
+        emit_json(data)
+        return
+    verb = "would delete" if dry_run else "deleted"
+    out.print(f"{verb}: {counts.assessments} assessments ({counts.answers} answers), "
+              f"{counts.bookings} bookings, {counts.auth_tokens} expired login tokens",
+              highlight=False)
+
+
+@app.command()
+def bookings(
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+    handled: Annotated[bool | None, typer.Option(
+        "--handled/--unhandled", help="Only handled, or only unhandled, requests.")] = None,
+    limit: Annotated[int, typer.Option(min=1, max=10_000)] = 100,
+) -> None:
+    """List booking requests, newest first (the listing is audited)."""
+    store = _open_store()
+    try:
+        rows = store.list_bookings(handled=handled, limit=limit)
+    finally:
+        store.dispose()
+    data = [
+        {"id": b.id, "created_at": b.created_at.isoformat(), "branch_id": b.branch_id,
+         "name": b.name, "phone": b.phone, "preferred_times": b.preferred_times,
+         "notes": b.notes, "assessment_id": b.assessment_id,
+         "handled_at": b.handled_at.isoformat() if b.handled_at else None,
+         "handled_by": b.handled_by}
+        for b in rows
+    ]
+    if as_json:
+        emit_json(data)
+        return
+    if not data:
+        out.print("no booking requests")
+        return
+    from rich.table import Table
+
+    table = Table(title="Booking requests")
+    for col in ("id", "created", "branch", "name", "phone", "preferred times", "handled"):
+        table.add_column(col)
+    for b in data:
+        table.add_row(str(b["id"]), b["created_at"][:16], b["branch_id"], b["name"], b["phone"],
+                      ", ".join(b["preferred_times"]), b["handled_by"] or "")
+    out.print(table)
+
+
+@app.command()
+def clinics(
+    near: Annotated[str | None, typer.Option(help="A Singapore postal code, e.g. 560123.")] = None,
+    as_json: Annotated[bool, typer.Option("--json")] = False,
+) -> None:
+    """The clinic's branches, nearest first when --near is given."""
+    from popliteal.clinics import PostalCodeError, load_branches, nearest_branches
+
+    if near is not None:
+        try:
+            rows = [b.model_dump(mode="json") for b in nearest_branches(near)]
+        except PostalCodeError as exc:
+            fail(str(exc))
+    else:
+        rows = [{**b.model_dump(mode="json"), "distance_km": None} for b in load_branches()]
+    if as_json:
+        emit_json(rows)
+        return
+    from rich.table import Table
+
+    table = Table(title=f"Branches nearest {near}" if near else "Branches")
+    for col in ("id", "name", "address", "phone", "km"):
+        table.add_column(col)
+    for b in rows:
+        km = "" if b["distance_km"] is None else f"{b['distance_km']:.1f}"
+        table.add_row(b["id"], b["name"], b["address"], b["phone_as_printed"], km)
+    out.print(table)
 
 
 def main() -> None:

@@ -178,3 +178,20 @@ def test_one_entry_per_finding(kb: KnowledgeBase) -> None:
     result = read("Swollen knee. Very swollen. The swelling is bad.", kb)
     ids = [f.id for f in result.findings]
     assert ids.count("knee_swelling") == 1
+
+
+def test_inability_is_not_absence(kb: KnowledgeBase) -> None:
+    result = read("I play futsal but now I can't play futsal at all.", kb)
+    assert result.get("pivoting_sport").present is True  # type: ignore[union-attr]
+
+
+def test_age_is_not_history(kb: KnowledgeBase) -> None:
+    result = read("I am 40 years old, swollen calf since yesterday.", kb)
+    calf = result.get("calf_swelling")
+    assert calf is not None and calf.modifiers == []
+
+
+def test_a_child_described_by_a_parent_is_the_patient(kb: KnowledgeBase) -> None:
+    result = read("My daughter has a lump behind her right knee.", kb)
+    lump = result.get("lump_behind_knee")
+    assert lump is not None and lump.present and "family" not in lump.modifiers

@@ -140,3 +140,27 @@ def test_equivalent_wordings_generate_variants() -> None:
     assert ("unable", "to", "straighten") in variants
     assert ("can", "not", "straighten") in variants
     assert len(variants) <= 24
+
+
+def test_verb_endings_fold_together(kb: KnowledgeBase) -> None:
+    for text in ["my knee locked", "knee keeps locking", "the knee locks"]:
+        assert extract_findings(text, kb).get("knee_locking") is not None, text
+
+
+def test_bare_word_does_not_meet_a_form_with_an_ending() -> None:
+    from popliteal.knowledge.schema import Finding
+
+    tired = Finding(id="fatigue", label="tired", question="Are you tired?", group="joints",
+                    phrases=["drained"])
+    kb = make_kb([*FINDINGS, tired], "test-bare-word")
+    assert extract_findings("I stepped into a drain.", kb).get("fatigue") is None
+    assert extract_findings("I feel drained.", kb).get("fatigue") is not None
+
+
+def test_pain_wordings_are_interchangeable_one_way(kb: KnowledgeBase) -> None:
+    # "pain" phrases may be read as "hurt"...
+    assert extract_findings("it is hurting in my calf", kb).get("pain_calf") is not None
+    assert extract_findings("calf is aching badly", kb).get("pain_calf") is not None
+    # ...but "hurt" phrases (an injury: "hurt my knee") are not read as "pain".
+    assert extract_findings("pain my knee", kb).get("injury") is None
+    assert extract_findings("I hurt my knee", kb).get("injury") is not None

@@ -100,11 +100,12 @@ def _validation(_: Request, exc: Exception) -> JSONResponse:
     field = _field(first.get("loc", ()))
     # pydantic's "msg" never includes the input, so a rejected text is not echoed back.
     message = str(first.get("msg", "invalid input")).removeprefix("Value error, ")
+    code = "consent_required" if field in ("consent", "consent_to_contact") else "validation_error"
     if field:
         message = f"{field}: {message}"
     if len(errors) > 1:
         message += f" (and {len(errors) - 1} more problem{'s' if len(errors) > 2 else ''})"
-    return error_response(422, "validation_error", message, field=field)
+    return error_response(422, code, message, field=field)
 
 
 def _http(_: Request, exc: Exception) -> JSONResponse:
@@ -189,7 +190,14 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
     for status, code in _STATUS_CODES.items()
     if status in (400, 404, 413, 422, 429, 500)
 }
+CONFLICT_RESPONSES: dict[int | str, dict[str, Any]] = {
+    409: {"model": ErrorResponse, "description": "conflict, nothing_to_undo, too_many_answers"},
+}
 AUTH_RESPONSES: dict[int | str, dict[str, Any]] = {
     401: {"model": ErrorResponse, "description": "unauthorized"},
     403: {"model": ErrorResponse, "description": "forbidden"},
+}
+MARKDOWN: dict[str, Any] = {
+    "description": "Markdown text",
+    "content": {"text/markdown": {"schema": {"type": "string"}}},
 }

@@ -11,15 +11,28 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field
 
 from popliteal.clinics import BookingRequest, BranchDistance
 from popliteal.interview import Question
 from popliteal.results import AssessmentResult
 
 MAX_TEXT = 5000
+_ALLOWED_CONTROLS = frozenset("\t\n\r")
+
+
+def _printable(value: str) -> str:
+    """Refuse control characters and lone surrogates: PostgreSQL cannot store NUL, UTF-8
+    cannot encode a lone surrogate, and neither belongs in a patient's description."""
+    for char in value:
+        code = ord(char)
+        if (code < 32 and char not in _ALLOWED_CONTROLS) or code == 127 or 0xD800 <= code <= 0xDFFF:
+            raise ValueError("must not contain control characters or invalid Unicode")
+    return value
+
+
 FindingId = Annotated[str, Field(min_length=2, max_length=64, pattern=r"^[a-z][a-z0-9_]*$")]
-Word = Annotated[str, Field(min_length=1, max_length=100)]
+Word = Annotated[str, Field(min_length=1, max_length=100), AfterValidator(_printable)]
 Number = Annotated[float, Field(ge=-1e6, le=1e6, allow_inf_nan=False)]
 AnswerValue = bool | Number | Word | Annotated[list[Word], Field(max_length=30)]
 Status = Literal["in_progress", "finished"]
@@ -38,7 +51,7 @@ class AssessmentIn(Input):
 
     age: int = Field(ge=0, le=120, description="years")
     sex: Literal["female", "male"]
-    text: str = Field(default="", max_length=MAX_TEXT,
+    text: Annotated[str, AfterValidator(_printable)] = Field(default="", max_length=MAX_TEXT,
                       description="the problem in the patient's own words (may be empty)")
     consent: bool = Field(description="the patient agrees that their answers are stored for the "
                                       "retention period and read by the clinic's clinicians")
@@ -63,8 +76,10 @@ class BackIn(Input):
 class BookingIn(BookingRequest):
     """A booking request. ``assessment_id`` is the patient's assessment *token* (optional)."""
 
+    name: Annotated[str, AfterValidator(_printable)] = Field(min_length=1, max_length=100)
     phone: str = Field(max_length=32, description="Singapore number; normalised to +65XXXXXXXX")
     branch_id: str = Field(max_length=64, description="a branch id, e.g. novena")
+    notes: Annotated[str, AfterValidator(_printable)] | None = Field(default=None, max_length=500)
 
 
 # ---------------------------------------------------------------------------- patient: outputs
@@ -127,8 +142,8 @@ class BookingReceived(BaseModel):
 
 
 class LoginIn(Input):
-    username: str = Field(min_length=1, max_length=64)
-    password: str = Field(min_length=1, max_length=1024)
+    username: Annotated[str, AfterValidator(_printable)] = Field(min_length=1, max_length=64)
+    password: Annotated[str, AfterValidator(_printable)] = Field(min_length=1, max_length=1024)
 
 
 class LoginOut(BaseModel):

@@ -22,7 +22,14 @@ from functools import lru_cache
 import numpy as np
 
 from popliteal.engine import CompiledModel, Evidence
-from popliteal.knowledge import Finding, FindingKind, KnowledgeBase, RuleExpr, TriageLevel, TriageRule
+from popliteal.knowledge import (
+    Finding,
+    FindingKind,
+    KnowledgeBase,
+    RuleExpr,
+    TriageLevel,
+    TriageRule,
+)
 from popliteal.triage import TriageFacts, holds
 
 #: One triage level of possible change is worth this many bits of diagnostic information.

@@ -131,7 +131,7 @@ def run_jsonl(interview: Interview, stdin: TextIO, stdout: TextIO,
 
 
 def stop_reason_of(interview: Interview) -> str:
-    """Why a finished interview stopped: the question limit or the stop rule (confident and triage settled)."""
+    """Why a finished interview stopped: the limit, or the stop rule (confident, triage settled)."""
     if interview.questions_asked >= interview.state.config.max_questions:
         return "max_questions"
     return "stop_rule"

@@ -28,7 +28,7 @@ class InterviewConfig(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     max_questions: int = Field(default=20, ge=1, le=120)
-    stop_probability: float = Field(default=0.7, gt=0.0, le=1.0)
+    stop_probability: float = Field(default=0.6, gt=0.0, le=1.0)
     min_gain: float = Field(default=0.02, ge=0.0, description="bits; below this, stop asking")
 
 

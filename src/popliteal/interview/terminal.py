@@ -39,19 +39,23 @@ def run_terminal(interview: Interview, console: Console, ask: Asker | None = Non
     """Ask until the stop rule (or the person quits); return the interview and its result."""
     ask = ask or questionary_ask
     last_group: str | None = None
+    undone: dict[str, Any] = {}  # answers taken back, offered again as the default
     question = interview.next_question()
     while question is not None:
         if question.group != last_group:
             console.print(f"\n[bold]{question.group.replace('_', ' ').capitalize()}[/]")
             last_group = question.group
-        console.print(f"[dim]{progress(question)}[/]", highlight=False)
-        previous = next((a.answer for a in interview.state.answers if a.id == question.id), None)
+        console.print(progress(question), style="dim", markup=False, highlight=False)
+        previous = next((a.answer for a in interview.state.answers if a.id == question.id),
+                        undone.get(question.id))
         reply = ask(question, previous, bool(interview.state.answers))
         if reply is QUIT:
             console.print("[yellow]Stopped: the result below uses the answers so far.[/]")
             break
         if reply == BACK:
             if interview.state.answers:
+                last = interview.state.answers[-1]
+                undone[last.id] = last.answer
                 interview = interview.back()
         else:
             try:

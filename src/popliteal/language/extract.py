@@ -202,13 +202,13 @@ def _from_number(mention: NumberMention, text: str, kb: KnowledgeBase) -> list[T
         if option is not None:
             value = option.value
             implies, denies = list(option.implies), list(option.denies)
-    evidence = text[mention.start:mention.end]
-    base = {"evidence": evidence, "start": mention.start, "end": mention.end}
-    out = [TextFinding(id=finding.id, present=True, value=value, **base)]
-    out += [TextFinding(id=i, present=True, implied_by=finding.id, **base)
-            for i in implies if i in kb.findings]
-    out += [TextFinding(id=d, present=False, implied_by=finding.id, **base)
-            for d in denies if d in kb.findings]
+    evidence, start, end = text[mention.start:mention.end], mention.start, mention.end
+    out = [TextFinding(id=finding.id, present=True, value=value, evidence=evidence,
+                       start=start, end=end)]
+    out += [TextFinding(id=i, present=True, implied_by=finding.id, evidence=evidence,
+                        start=start, end=end) for i in implies if i in kb.findings]
+    out += [TextFinding(id=d, present=False, implied_by=finding.id, evidence=evidence,
+                        start=start, end=end) for d in denies if d in kb.findings]
     return out
 
 

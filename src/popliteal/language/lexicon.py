@@ -45,7 +45,7 @@ def _lexicon_data() -> dict[str, Any]:
     return data
 
 
-def stem(word: str, keep: frozenset[str] = frozenset()) -> str:
+def stem(word: str, keep: frozenset[str] = frozenset(), verbs: bool = True) -> str:
     """A crude, consistent fold of plurals, possessives and verb endings.
 
     "knees" -> "knee", "calf's" -> "calf", "locked"/"locking" -> "lock", "running" -> "run".
@@ -63,7 +63,7 @@ def stem(word: str, keep: frozenset[str] = frozenset()) -> str:
         word = word[:-2]
     elif word.endswith("s") and not word.endswith(("ss", "us", "is")):
         word = word[:-1]
-    if word in keep:
+    if word in keep or not verbs:
         return word
     if word.endswith("ing") and len(word) >= 7:
         return _undouble(word[:-3])
@@ -112,10 +112,15 @@ class Lexicon:
     irregular: dict[str, str]
     equivalents: list[list[tuple[str, ...]]]
     protected: frozenset[str]
+    #: per group, how many leading wordings trigger it (the rest are one-way additions)
+    triggers: list[int] = field(default_factory=list)
     keep_endings: frozenset[str] = frozenset()
+    raw_equivalents: list[list[str]] = field(default_factory=list)
     min_edit_length: int = 6
     min_fold_length: int = 4
     vocabulary: set[str] = field(default_factory=set)
+    _base_forms: set[str] = field(default_factory=set)
+    _ended_forms: set[str] = field(default_factory=set)
     _deletion_index: dict[str, set[str]] = field(default_factory=dict)
     _fold_index: dict[str, set[str]] = field(default_factory=dict)
     _cache: dict[str, str] = field(default_factory=dict)
@@ -135,9 +140,19 @@ class Lexicon:
             min_edit_length=int(data.get("min_edit_length", 6)),
             min_fold_length=int(data.get("min_fold_length", 4)),
         )
+        groups: list[list[str]] = []
+        for group in data["equivalents"]:
+            if isinstance(group, dict):
+                same = [str(a).lower() for a in group["same"]]
+                groups.append(same + [str(a).lower() for a in group.get("also", [])])
+                base.triggers.append(len(same))
+            else:
+                groups.append([str(a).lower() for a in group])
+                base.triggers.append(len(group))
+        base.raw_equivalents = groups
         base.equivalents = [
             [tuple(base.word_norm(w) for w in _split_words(alt)) for alt in group]
-            for group in data["equivalents"]
+            for group in groups
         ]
         return base
 
@@ -161,6 +176,23 @@ class Lexicon:
                 self._fold_index.setdefault(fold(word), set()).add(word)
         self._cache.clear()
 
+    def note_forms(self, raw_words: Iterable[str]) -> None:
+        """Record which normal forms catalogue words reach only by losing an -ed/-ing ending.
+
+        Such a form ("drain" from "drained") must not match the bare word in a text ("a
+        drain"): a text word meets it only if it had an ending too ("drained", "draining").
+        """
+        for raw in raw_words:
+            full = self.word_norm(raw)
+            plain = self._plain(raw)
+            (self._base_forms if full == plain else self._ended_forms).add(full)
+        self._cache.clear()
+
+    def _plain(self, word: str) -> str:
+        word = self.irregular.get(word, word)
+        folded = stem(word, self.keep_endings, verbs=False)
+        return self.irregular.get(folded, folded)
+
     def word_norm(self, word: str) -> str:
         """Normal form of one lower-cased word, before spelling correction."""
         word = self.irregular.get(word, word)
@@ -177,7 +209,10 @@ class Lexicon:
         if cached is not None:
             return cached
         word = self.word_norm(lower_norm)
-        if word not in self.vocabulary and word.isalpha() and lower_norm not in self.protected:
+        if (word in self._ended_forms and word not in self._base_forms
+                and self._plain(lower_norm) == word):
+            word = f"{word}~bare"  # a bare word never meets a form reached via an ending
+        elif word not in self.vocabulary and word.isalpha() and lower_norm not in self.protected:
             word = self._correct(word) or word
         if len(self._cache) < 50_000:
             self._cache[lower_norm] = word
@@ -199,29 +234,35 @@ class Lexicon:
 
     # ------------------------------------------------------------------ phrases
 
-    def phrase_variants(self, words: list[str]) -> list[tuple[str, ...]]:
-        """Normalised word sequences for one phrase: the phrase itself plus equivalents.
+    def phrase_slots(self, words: list[str]) -> list[list[tuple[str, ...]]]:
+        """A phrase as slots of interchangeable wordings.
 
-        ``words`` are spaCy norms of the phrase's tokens (punctuation removed). Determiners
-        are dropped everywhere (the matcher allows them anywhere in the text).
+        ``words`` are spaCy norms of the phrase's tokens. Determiners are dropped (the
+        matcher allows them anywhere). Each slot lists the wordings that may fill it: the
+        phrase's own first, then its equivalents (``"can not"`` / ``"unable to"``).
         """
         core = tuple(self.word_norm(w) for w in words if w not in self.determiners)
         core = tuple(w for w in core if w not in self.determiners)
         if not core:
             core = tuple(self.word_norm(w) for w in words)
-        options: list[list[tuple[str, ...]]] = []
+        slots: list[list[tuple[str, ...]]] = []
         i = 0
         while i < len(core):
             hit = self._equivalent_at(core, i)
             if hit is None:
-                options.append([(core[i],)])
+                slots.append([(core[i],)])
                 i += 1
             else:
                 length, group = hit
-                options.append([core[i:i + length], *[g for g in group if g != core[i:i + length]]])
+                own = core[i:i + length]
+                slots.append([own, *[g for g in group if g != own]])
                 i += length
+        return slots
+
+    def phrase_variants(self, words: list[str]) -> list[tuple[str, ...]]:
+        """Every wording of a phrase as a flat word sequence (at most 24)."""
         out: list[tuple[str, ...]] = []
-        for combo in product(*options):
+        for combo in product(*self.phrase_slots(words)):
             seq = tuple(w for part in combo for w in part)
             if seq not in out:
                 out.append(seq)
@@ -233,8 +274,8 @@ class Lexicon:
         self, core: tuple[str, ...], i: int
     ) -> tuple[int, list[tuple[str, ...]]] | None:
         best: tuple[int, list[tuple[str, ...]]] | None = None
-        for group in self.equivalents:
-            for alt in group:
+        for group, n_triggers in zip(self.equivalents, self.triggers, strict=True):
+            for alt in group[:n_triggers]:
                 n = len(alt)
                 if n and core[i:i + n] == alt and (best is None or n > best[0]):
                     best = (n, group)

@@ -260,7 +260,8 @@ _LEFT_RIGHT = re.compile(
     rf"\b(?P<side>left|right|lt|rt)\b(?:\s+(?:back|inner|outer|lower|upper|side|leg|of|"
     rf"my|the))*\s+{_BODY}\b(?!\s+of)", re.I)
 _LR_LETTER = re.compile(rf"\b(?P<side>[LR])\s+{_BODY}\b")
-_ON_SIDE = re.compile(r"\bon (?:the|my) (?P<side>left|right)(?: side| one| leg)?\b(?!\s+(?:side\s+)?of)", re.I)
+_ON_SIDE = re.compile(
+    r"\bon (?:the|my) (?P<side>left|right)(?: side| one| leg)?\b(?!\s+(?:side\s+)?of)", re.I)
 _BOTH = re.compile(
     rf"\b(?:both|bilateral|two)\s+(?:of\s+(?:my|the)\s+)?(?:knees|legs|calves|sides|thighs|"
     rf"feet|shins|hamstrings)\b|\bbilateral(?:ly)?\b|\bboth\s+(?:left and right|sides?)\b|"

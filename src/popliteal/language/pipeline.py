@@ -102,10 +102,10 @@ def build_pipeline(kb: KnowledgeBase, sentence_splitter: SentenceSplitter = "sen
         splitter = nlp.add_pipe("sentencizer")
     lexicon = Lexicon.load()
     patterns = build_patterns(nlp, kb, lexicon)
-    matcher = nlp.add_pipe("medspacy_target_matcher")
+    matcher: Any = nlp.add_pipe("medspacy_target_matcher")
     matcher.add(target_rules(patterns))
     settings, rules = load_context_rules()
-    context = nlp.add_pipe(
+    context: Any = nlp.add_pipe(
         "medspacy_context",
         config={"rules": None, "prune_on_modifier_overlap": True,
                 "prune_on_target_overlap": True},

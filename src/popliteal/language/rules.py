@@ -10,6 +10,7 @@ variant (see :class:`~popliteal.language.lexicon.Lexicon`), matched on the norma
 from __future__ import annotations
 
 from dataclasses import dataclass
+from itertools import product
 from typing import TYPE_CHECKING, Any
 
 from popliteal.language.lexicon import Lexicon, normalise_text
@@ -26,6 +27,8 @@ MAX_GAP = 3
 #: patterns small: a 50-word ``IN`` list per gap made building the matcher take 9 s.
 FILLER_TAG = "POPLITEAL_FILLER"
 OTHER_TAG = "POPLITEAL_WORD"
+#: Cap on patterns from one phrase's multi-word alternatives.
+MAX_PATTERNS_PER_PHRASE = 16
 
 
 @dataclass(frozen=True)
@@ -54,58 +57,83 @@ def build_patterns(nlp: Language, kb: KnowledgeBase, lexicon: Lexicon) -> list[P
 
     Two passes: the vocabulary must be complete before text tokens can be spell-corrected
     toward it, and phrase words are normalised with the same rules as text words.
+    One-word alternatives share one pattern (``NORM IN [...]``); only multi-word
+    alternatives need patterns of their own. The matcher's cost grows with the number of
+    patterns, so this keeps reading a narrative fast.
     """
-    raw: list[tuple[str, str, list[str]]] = []
+    raw: list[tuple[str, str, list[list[tuple[str, ...]]]]] = []
     for finding in kb.findings.values():
         for phrase in finding.phrases:
             words = phrase_words(nlp, phrase)
             if words:
-                raw.append((finding.id, phrase, words))
-    lexicon.learn(
-        w for _, _, words in raw for variant in lexicon.phrase_variants(words) for w in variant
-    )
+                raw.append((finding.id, phrase, lexicon.phrase_slots(words)))
+    lexicon.learn(w for _, _, slots in raw for slot in slots for alt in slot for w in alt)
+    lexicon.note_forms(w for finding in kb.findings.values() for phrase in finding.phrases
+                       for w in phrase_words(nlp, phrase))
+    lexicon.note_forms(w for group in lexicon.raw_equivalents for alt in group
+                       for w in alt.split())
     out: list[PhrasePattern] = []
-    seen: set[tuple[str, tuple[str, ...]]] = set()
-    for finding_id, phrase, words in raw:
-        for variant in lexicon.phrase_variants(words):
-            seq = _drop_inner_links(_strip_commas(variant), lexicon)
+    seen: set[tuple[str, tuple[tuple[str, ...], ...]]] = set()
+    for finding_id, phrase, slots in raw:
+        for seq in _expand(slots, lexicon):
             key = (finding_id, seq)
             if not seq or key in seen:
                 continue
             seen.add(key)
-            out.append(PhrasePattern(finding_id, phrase, seq, _token_pattern(seq)))
+            first_words = tuple(slot[0] for slot in seq)
+            out.append(PhrasePattern(finding_id, phrase, first_words, _token_pattern(seq)))
     return out
 
 
-def _strip_commas(words: tuple[str, ...]) -> tuple[str, ...]:
+def _expand(slots: list[list[tuple[str, ...]]], lexicon: Lexicon
+            ) -> list[tuple[tuple[str, ...], ...]]:
+    """Token slots (each a tuple of one-word alternatives) for every multi-word choice."""
+    multi = [i for i, slot in enumerate(slots) if any(len(alt) != 1 for alt in slot)]
+    out: list[tuple[tuple[str, ...], ...]] = []
+    for combo in product(*[slots[i] for i in multi]):
+        chosen = dict(zip(multi, combo, strict=True))
+        seq: list[tuple[str, ...]] = []
+        for i, slot in enumerate(slots):
+            if i in chosen:
+                seq.extend((w,) for w in chosen[i])
+            else:
+                seq.append(tuple(dict.fromkeys(alt[0] for alt in slot)))
+        out.append(_drop_inner_links(_strip_commas(seq), lexicon))
+        if len(out) >= MAX_PATTERNS_PER_PHRASE:
+            break
+    return out
+
+
+def _strip_commas(seq: list[tuple[str, ...]]) -> tuple[tuple[str, ...], ...]:
     """No comma at a phrase's edges, none doubled."""
-    out: list[str] = []
-    for word in words:
-        if word == "," and (not out or out[-1] == ","):
+    out: list[tuple[str, ...]] = []
+    for slot in seq:
+        if slot == (",",) and (not out or out[-1] == (",",)):
             continue
-        out.append(word)
-    while out and out[-1] == ",":
+        out.append(slot)
+    while out and out[-1] == (",",):
         out.pop()
     return tuple(out)
 
 
-def _drop_inner_links(words: tuple[str, ...], lexicon: Lexicon) -> tuple[str, ...]:
+def _drop_inner_links(seq: tuple[tuple[str, ...], ...], lexicon: Lexicon
+                      ) -> tuple[tuple[str, ...], ...]:
     """Linking words inside a phrase are optional; at its edges they carry meaning."""
-    if len(words) <= 2:
-        return words
-    inner = [w for w in words[1:-1] if w not in lexicon.links]
-    return (words[0], *inner, words[-1])
+    if len(seq) <= 2:
+        return seq
+    inner = [s for s in seq[1:-1] if not (len(s) == 1 and s[0] in lexicon.links)]
+    return (seq[0], *inner, seq[-1])
 
 
-def _token_pattern(words: tuple[str, ...]) -> list[dict[str, Any]]:
+def _token_pattern(seq: tuple[tuple[str, ...], ...]) -> list[dict[str, Any]]:
     pattern: list[dict[str, Any]] = []
-    for i, word in enumerate(words):
-        if word == ",":
+    for i, slot in enumerate(seq):
+        if slot == (",",):
             pattern.append({"NORM": ",", "OP": "?"})
             continue
-        if i and words[i - 1] != ",":
+        if i and seq[i - 1] != (",",):
             pattern.append({"TAG": FILLER_TAG, "OP": f"{{0,{MAX_GAP}}}"})
-        pattern.append({"NORM": word})
+        pattern.append({"NORM": slot[0]} if len(slot) == 1 else {"NORM": {"IN": list(slot)}})
     return pattern
 
 

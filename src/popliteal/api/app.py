@@ -1,0 +1,100 @@
+"""The FastAPI application: routers under ``/api/v1``, middleware, and the store's lifetime.
+
+Why a factory: tests build an app per database, ``popliteal serve`` builds one from the
+environment, and several uvicorn workers each build their own (``uvicorn --factory
+popliteal.api:create_app``). The store is created once per app, at start-up (the lifespan),
+which also migrates the database and warms the knowledge base and the language pipeline so
+the first patient does not wait for them.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from typing import Any
+
+from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
+
+from popliteal import __version__
+from popliteal.api.errors import ERROR_RESPONSES, ErrorShieldMiddleware, install_error_handlers
+from popliteal.api.ratelimit import TokenBucket
+from popliteal.api.security import (
+    BodySizeLimitMiddleware,
+    RequestLogMiddleware,
+    SecurityHeadersMiddleware,
+)
+from popliteal.api.settings import ApiSettings
+
+log = logging.getLogger("popliteal.api")
+
+
+def _warm_up() -> None:
+    """Load the knowledge base and the language pipeline now rather than at the first request."""
+    from popliteal.interview import Interview
+
+    Interview.start(40, "female", "Pain behind my knee.").next_question()
+
+
+def include_routes(app: FastAPI) -> None:
+    from popliteal.api.routes import assessments, bookings, clinicians, clinics, health
+
+    for router in (health.router, assessments.router, clinicians.auth, clinicians.router,
+                   clinics.router, bookings.router):
+        app.include_router(router, responses=ERROR_RESPONSES)
+
+
+def create_app(settings: ApiSettings | None = None, *, warm_up: bool = True) -> FastAPI:
+    """The application for ``settings`` (default: from the environment)."""
+    settings = settings or ApiSettings.from_env()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        from popliteal.store import Store
+
+        store = Store.from_settings(settings.store)
+        if warm_up:
+            _warm_up()
+        app.state.store = store
+        try:
+            yield
+        finally:
+            store.dispose()
+
+    app = FastAPI(
+        title="Popliteal API",
+        version=__version__,
+        description="Assessment, triage and care plans for pain at the back of the knee.",
+        lifespan=lifespan,
+        docs_url=None,  # Swagger UI needs a CDN that our CSP refuses; the schema is enough
+        redoc_url=None,
+        openapi_url="/openapi.json",
+    )
+    app.state.settings = settings
+    app.state.limiters = {
+        "assessments": TokenBucket(settings.rate_assessments_per_minute),
+        "logins": TokenBucket(settings.rate_logins_per_minute),
+    }
+    install_error_handlers(app)
+    include_routes(app)
+    # Added innermost first: CORS (only if configured), body cap, error shield, log, headers.
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware, allow_origins=list(settings.cors_origins), allow_credentials=True,
+            allow_methods=["GET", "POST", "DELETE"],
+            allow_headers=["Authorization", "Content-Type", "X-CSRF-Token"])
+    app.add_middleware(BodySizeLimitMiddleware, max_bytes=settings.max_body_bytes)
+    app.add_middleware(ErrorShieldMiddleware)
+    app.add_middleware(RequestLogMiddleware)
+    app.add_middleware(SecurityHeadersMiddleware, hsts=not settings.is_development)
+    return app
+
+
+def __getattr__(name: str) -> Any:
+    """``popliteal.api.app:app`` for ``uvicorn popliteal.api.app:app``, built on first access."""
+    if name == "app":
+        global app
+        app = create_app()
+        return app
+    raise AttributeError(name)

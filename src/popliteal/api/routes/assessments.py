@@ -1,0 +1,87 @@
+"""The patient's assessment, reached only through its token.
+
+Start (consent first) -> next question -> answer / change an answer / go back -> result ->
+physiotherapy summary -> delete. There is no route that lists assessments: a patient can
+only name their own, by a token with 256 bits of randomness.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Body, Response
+from fastapi.responses import PlainTextResponse
+
+from popliteal.api import interviews
+from popliteal.api.deps import AssessmentLimit, PatientToken, SettingsDep, StoreDep
+from popliteal.api.errors import CONFLICT_RESPONSES, MARKDOWN, ApiError
+from popliteal.api.routes import API_PREFIX
+from popliteal.api.schemas import (
+    AnswerAccepted,
+    AnswerIn,
+    AssessmentIn,
+    AssessmentStarted,
+    AssessmentState,
+    BackIn,
+    ResultOut,
+)
+
+router = APIRouter(prefix=f"{API_PREFIX}/assessments", tags=["assessments (patient)"])
+
+
+@router.post("", status_code=201, response_model=AssessmentStarted)
+def start_assessment(body: AssessmentIn, store: StoreDep, _: AssessmentLimit) -> AssessmentStarted:
+    """Start an interview. Refused (``consent_required``) and nothing stored without consent."""
+    fields, token = interviews.start(store, body)
+    return AssessmentStarted(token=token, **fields)
+
+
+@router.get("/{token}", response_model=AssessmentState)
+def get_assessment(token: PatientToken, store: StoreDep) -> AssessmentState:
+    """Where the interview stands: the next question (null when finished) and the answers."""
+    return interviews.state(store, token)
+
+
+@router.post("/{token}/answers", response_model=AnswerAccepted, responses=CONFLICT_RESPONSES)
+def answer_question(token: PatientToken, body: AnswerIn, store: StoreDep,
+                    settings: SettingsDep) -> AnswerAccepted:
+    """Answer the next question, or change an earlier answer by sending its id again.
+
+    The answer is committed to the database before this returns: when you get 200, it is kept.
+    """
+    seq, fields = interviews.answer(store, token, body.id, body.answer, body.expected_seq,
+                                    limit=settings.max_answers_per_assessment)
+    return AnswerAccepted(seq=seq, **fields)
+
+
+@router.post("/{token}/back", response_model=AnswerAccepted, responses=CONFLICT_RESPONSES)
+def go_back(token: PatientToken, store: StoreDep, settings: SettingsDep,
+            body: Annotated[BackIn | None, Body()] = None) -> AnswerAccepted:
+    """Undo the last answer (its question is asked again)."""
+    seq, fields = interviews.back(store, token, body.expected_seq if body else None,
+                                  limit=settings.max_answers_per_assessment)
+    return AnswerAccepted(seq=seq, **fields)
+
+
+@router.get("/{token}/result", response_model=ResultOut)
+def get_result(token: PatientToken, store: StoreDep) -> ResultOut:
+    """Likely causes with their reasons, triage, and the care plan, from the answers so far."""
+    loaded = interviews.load(store, token, audit=True)
+    return ResultOut.model_validate(interviews.result(store, loaded))
+
+
+@router.get("/{token}/summary", response_model=None,
+            responses={200: MARKDOWN})
+def get_summary(token: PatientToken, store: StoreDep) -> PlainTextResponse:
+    """The one-page physiotherapy summary (Markdown): the patient's own data, theirs to share."""
+    loaded = interviews.load(store, token, audit=True)
+    text = interviews.summary_markdown(interviews.result(store, loaded))
+    return PlainTextResponse(text, media_type="text/markdown; charset=utf-8")
+
+
+@router.delete("/{token}", status_code=204, response_class=Response)
+def delete_assessment(token: PatientToken, store: StoreDep) -> Response:
+    """Delete the assessment, its answers and its result now (bookings keep only themselves)."""
+    if not store.delete_assessment_by_token(token):
+        raise ApiError(404, "not_found", interviews.NOT_FOUND)
+    return Response(status_code=204)

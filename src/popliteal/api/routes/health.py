@@ -1,0 +1,17 @@
+"""Liveness: the trivial endpoint (also the benchmark's baseline)."""
+
+from __future__ import annotations
+
+from fastapi import APIRouter
+
+from popliteal import __version__
+from popliteal.api.routes import API_PREFIX
+from popliteal.api.schemas import HealthOut
+
+router = APIRouter(prefix=API_PREFIX, tags=["health"])
+
+
+@router.get("/health", response_model=HealthOut)
+def health() -> HealthOut:
+    """Answers without touching the database."""
+    return HealthOut(version=__version__)
