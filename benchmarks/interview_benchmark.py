@@ -18,8 +18,10 @@ It prints figures, it is not a test. Three runs:
   layer (``popliteal.language.extract_findings``) finds in the vignette's text, and
   "unknown" otherwise. Scored against ``gold`` / ``triage`` (+ ``triage_acceptable``).
 
-Every interview starts with no text (the patient's words are replaced by the answers), so
-both strategies begin from the same prior. Strategies, all with the same question limit:
+Simulated patients start with no text, so every strategy begins from the same prior. Vignette
+interviews start from the vignette's text, as the product does (questions the text cannot
+answer get "unknown", which triage treats as "yes" for red flags: a pessimistic reading);
+``--no-vignettes-from-text`` starts them from nothing instead. Strategies, all with the same question limit:
 
 * ``adaptive``: :class:`popliteal.interview.Interview` with its stop rule.
 * ``fixed (catalogue)``: the catalogue order (knowledge/data/findings, file by file), each
@@ -70,6 +72,7 @@ class Patient:
     gold: str
     triage_ok: frozenset[str]  # reference level(s)
     answers: dict[str, Any] = field(default_factory=dict)  # finding id -> answer
+    text: str | None = None  # the patient's words the interview starts from, if any
 
 
 # ----------------------------------------------------------------------------- patients
@@ -132,7 +135,7 @@ def simulate(kb: KnowledgeBase, n: int, seed: int, dont_know: float) -> list[Pat
     return patients
 
 
-def vignette_patients(kb: KnowledgeBase, path: Path) -> list[Patient] | str:
+def vignette_patients(kb: KnowledgeBase, path: Path, from_text: bool) -> list[Patient] | str:
     try:
         from popliteal.language import extract_findings
     except ImportError as exc:
@@ -150,7 +153,8 @@ def vignette_patients(kb: KnowledgeBase, path: Path) -> list[Patient] | str:
             if value is not None:
                 answers[tf.id] = value
         out.append(Patient(v["age"], v["sex"], v["gold"],
-                           frozenset([v["triage"], *v.get("triage_acceptable", [])]), answers))
+                           frozenset([v["triage"], *v.get("triage_acceptable", [])]), answers,
+                           text=v["text"] if from_text else None))
     return out
 
 
@@ -190,7 +194,7 @@ def run_one(args: tuple[Patient, int, list[str], list[str]]) -> dict[str, Any]:
     cfg = CONFIG
     out: dict[str, Any] = {"reference": min(p.triage_ok, key=LEVELS.index)}
     for name in STRATEGIES:
-        iv = Interview.start(p.age, p.sex, config=cfg)
+        iv = Interview.start(p.age, p.sex, text=p.text, config=cfg)
         scores = [_score(iv, p)]
         t0 = time.perf_counter()
         while iv.questions_asked < max_q:
@@ -253,6 +257,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--jobs", type=int, default=2)
     ap.add_argument("--runs", default="truthful,dont_know,vignettes")
     ap.add_argument("--vignettes", type=Path, default=VIGNETTES)
+    ap.add_argument("--vignettes-from-text", action=argparse.BooleanOptionalAction, default=True,
+                    help="start each vignette interview from its text, as the product does "
+                         "(default); --no-vignettes-from-text starts from nothing and draws "
+                         "every answer from the text")
     ap.add_argument("--stop-probability", type=float, default=None,
                     help="override InterviewConfig.stop_probability (for tuning)")
     ap.add_argument("--min-gain", type=float, default=None,
@@ -281,7 +289,7 @@ def main(argv: list[str] | None = None) -> int:
             patients = simulate(kb, args.patients, args.seed, 0.2)
             title = "simulated patients, 20% don't know"
         elif run == "vignettes":
-            got = vignette_patients(kb, args.vignettes)
+            got = vignette_patients(kb, args.vignettes, args.vignettes_from_text)
             if isinstance(got, str):
                 print(f"\n=== public vignettes: {got} ===")
                 continue

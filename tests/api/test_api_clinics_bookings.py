@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from api_helpers import API
 from fastapi.testclient import TestClient
 
@@ -65,7 +67,8 @@ def test_booking_errors(client: TestClient, store: Store) -> None:
              ({**BOOKING, "notes": "a\u0000b"}, "notes", "validation_error"),
              ({**BOOKING, "consent_to_contact": False}, "consent_to_contact", "consent_required")]
     for body, field, code in cases:
-        response = client.post(f"{API}/bookings", json=body)
+        response = client.post(f"{API}/bookings", content=json.dumps(body),
+                               headers={"content-type": "application/json"})
         assert response.status_code == 422, body
         error = response.json()["error"]
         assert error["code"] == code and error["field"] == field, error

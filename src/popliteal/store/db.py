@@ -100,13 +100,42 @@ def alembic_config(engine: Engine | None = None) -> Any:
     return config
 
 
+# Any fixed 64-bit number, the same in every process: PostgreSQL's advisory lock key for migrations.
+MIGRATION_LOCK_KEY = 0x706F706C69746561  # "poplitea"
+
+
+@contextmanager
+def _migration_lock(engine: Engine) -> Iterator[None]:
+    """Serialise migrations across processes on PostgreSQL.
+
+    Several server processes started at once (``uvicorn --workers 4``, two hosts) would
+    otherwise race to create the same tables and all but one fail at start-up. SQLite needs
+    nothing here: its write lock already serialises the DDL transactions.
+    """
+    if engine.dialect.name != "postgresql":
+        yield
+        return
+    from sqlalchemy import text
+
+    with engine.connect() as connection:
+        connection.execute(text("SELECT pg_advisory_lock(:key)"), {"key": MIGRATION_LOCK_KEY})
+        try:
+            yield
+        finally:
+            connection.execute(text("SELECT pg_advisory_unlock(:key)"),
+                               {"key": MIGRATION_LOCK_KEY})
+            connection.commit()
+
+
 def migrate(url_or_engine: str | URL | Engine, revision: str = "head") -> None:
-    """Upgrade the database to ``revision`` (default: the newest schema). Idempotent."""
+    """Upgrade the database to ``revision`` (default: the newest schema). Idempotent, and safe
+    when several processes start at once (PostgreSQL: an advisory lock)."""
     from alembic import command
 
     engine = url_or_engine if isinstance(url_or_engine, Engine) else make_engine(url_or_engine)
     try:
-        command.upgrade(alembic_config(engine), revision)
+        with _migration_lock(engine):
+            command.upgrade(alembic_config(engine), revision)
     finally:
         if engine is not url_or_engine:
             engine.dispose()

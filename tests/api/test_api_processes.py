@@ -1,0 +1,116 @@
+"""Real servers: two processes share one interview on PostgreSQL, and kill -9 loses nothing.
+
+Each test starts ``popliteal serve`` in subprocesses (several seconds each: the language
+pipeline loads at start-up), so these are marked slow.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Any
+
+import httpx
+import pytest
+from api_helpers import API, Server, pick_answer
+
+from popliteal.store import Store
+
+pytestmark = pytest.mark.slow
+TEXT = "Pain and a swelling behind my knee, worse after gardening."
+
+
+def _start(url: str) -> dict[str, Any]:
+    response = httpx.post(f"{url}{API}/assessments", timeout=30,
+                          json={"age": 58, "sex": "female", "text": TEXT, "consent": True})
+    assert response.status_code == 201, response.text
+    return dict(response.json())
+
+
+@pytest.mark.postgres
+def test_two_servers_on_postgresql_share_an_interview(postgres_url: str) -> None:
+    servers = [Server(postgres_url), Server(postgres_url)]
+    try:
+        # Start both at once (each loads the language pipeline), then migrate-race is harmless.
+        for server in servers:
+            server.wait_ready()
+        a, b = (s.url for s in servers)
+        started = _start(a)
+        token, question = started["token"], started["next_question"]
+        turn = 0
+        while question is not None:
+            url = (a, b)[turn % 2]  # alternate servers on every answer
+            response = httpx.post(f"{url}{API}/assessments/{token}/answers", timeout=30,
+                                  json={"id": question["id"], "answer": pick_answer(question)})
+            assert response.status_code == 200, response.text
+            assert response.json()["seq"] == turn + 1
+            question = response.json()["next_question"]
+            turn += 1
+        assert turn >= 2
+        state_a = httpx.get(f"{a}{API}/assessments/{token}", timeout=30).json()
+        state_b = httpx.get(f"{b}{API}/assessments/{token}", timeout=30).json()
+        assert state_a == state_b and state_a["status"] == "finished"
+        result_a = httpx.get(f"{a}{API}/assessments/{token}/result", timeout=30).json()
+        store = Store.from_url(postgres_url)  # recompute on b, not from a's cached result
+        try:
+            record = store.get_assessment_by_token(token, record_access=False)
+            assert record is not None
+            store.set_result(record.id, {"conditions": [], "triage": {}})
+        finally:
+            store.dispose()
+        result_b = httpx.get(f"{b}{API}/assessments/{token}/result", timeout=30).json()
+        assert result_a == result_b
+        assert result_a["questions_asked"] == turn
+    finally:
+        for server in servers:
+            server.stop()
+
+
+def test_kill_9_during_answers_loses_no_acknowledged_answer(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    db_url = f"sqlite:///{tmp_path / 'crash.db'}"
+    server = Server(db_url).wait_ready()
+    acknowledged: list[tuple[int, str, Any]] = []
+    try:
+        token = _start(server.url)["token"]
+        # A stream of answers that never finishes the interview: the same few findings,
+        # changed again and again (each is a new acknowledged row).
+        ids = ["calf_swelling", "knee_swelling", "fever"]
+        stop = threading.Event()
+
+        def stream() -> None:
+            with httpx.Client(base_url=server.url, timeout=10) as client:
+                n = 0
+                while not stop.is_set():
+                    finding, value = ids[n % 3], ("yes", "no")[(n // 3) % 2]
+                    try:
+                        response = client.post(f"{API}/assessments/{token}/answers",
+                                               json={"id": finding, "answer": value})
+                    except httpx.TransportError:
+                        return  # the server died mid-request: not acknowledged
+                    if response.status_code == 200:
+                        acknowledged.append((response.json()["seq"], finding, value == "yes"))
+                    n += 1
+
+        worker = threading.Thread(target=stream)
+        worker.start()
+        while len(acknowledged) < 25 and worker.is_alive():
+            threading.Event().wait(0.01)
+        server.kill()
+        stop.set()
+        worker.join(timeout=30)
+    finally:
+        server.stop()
+    assert len(acknowledged) >= 25
+    restarted = Server(db_url).wait_ready()
+    try:
+        store = Store.from_url(db_url)
+        try:
+            record = store.get_assessment_by_token(token, record_access=False)
+            assert record is not None
+            stored = {(a.seq, a.finding_id, a.answer) for a in store.list_answers(record.id)}
+        finally:
+            store.dispose()
+        assert set(acknowledged) <= stored
+        state = httpx.get(f"{restarted.url}{API}/assessments/{token}", timeout=30)
+        assert state.status_code == 200
+    finally:
+        restarted.stop()
