@@ -94,7 +94,7 @@ def create_app(settings: ApiSettings | None = None, *, warm_up: bool = True) -> 
 def __getattr__(name: str) -> Any:
     """``popliteal.api.app:app`` for ``uvicorn popliteal.api.app:app``, built on first access."""
     if name == "app":
-        global app
-        app = create_app()
-        return app
+        application = create_app()
+        globals()["app"] = application  # built once
+        return application
     raise AttributeError(name)

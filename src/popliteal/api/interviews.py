@@ -90,12 +90,17 @@ def start(store: Store, body: AssessmentIn) -> tuple[dict[str, Any], str]:
     return view(interview, record), token
 
 
-def load(store: Store, token: str, *, audit: bool) -> Loaded:
-    """The assessment ``token`` opens, rebuilt; 404 for any token that opens nothing."""
+def _record(store: Store, token: str, *, audit: bool) -> tuple[AssessmentRecord,
+                                                              list[AnswerRecord]]:
     record = store.get_assessment_by_token(token, record_access=audit)
     if record is None:
         raise ApiError(404, "not_found", NOT_FOUND)
-    answers = store.list_answers(record.id)
+    return record, store.list_answers(record.id)
+
+
+def load(store: Store, token: str, *, audit: bool) -> Loaded:
+    """The assessment ``token`` opens, rebuilt; 404 for any token that opens nothing."""
+    record, answers = _record(store, token, audit=audit)
     return Loaded(record, answers, rebuild(record.state, answers, get_knowledge_base()))
 
 
@@ -104,38 +109,45 @@ def state(store: Store, token: str) -> AssessmentState:
     return AssessmentState(**view(loaded.interview, loaded.record))
 
 
-def _check_room(loaded: Loaded, limit: int) -> None:
-    if len(loaded.answers) >= limit:
+def _append(store: Store, token: str, finding_id: str, value: Any, expected_seq: int | None,
+            limit: int) -> tuple[int, dict[str, Any]]:
+    """Store one log row durably, then build the interview once, from the log with that row.
+
+    The interview is built after the write, not before: one build per request (the text's
+    findings are re-read on each build), and the answer is checked against the catalogue
+    without it.
+    """
+    record, rows = _record(store, token, audit=False)  # append_answer writes the audit row
+    if len(rows) >= limit:
         raise ApiError(409, "too_many_answers",
                        f"This assessment already has {limit} recorded answers; please look at "
                        "the result or start again.")
+    kb = get_knowledge_base()
+    if finding_id == BACK:
+        if not effective_answers(rows):
+            raise ApiError(409, "nothing_to_undo", "There is no earlier answer to go back to.")
+        canonical: Any = "back"
+    else:
+        canonical = parse_answer(kb, finding_id, value)
+    seq = store.append_answer(record.id, finding_id, canonical, expected_seq=expected_seq)
+    last = rows[-1].seq if rows else 0
+    if seq == last + 1:
+        rows = [*rows, AnswerRecord(record.id, seq, finding_id, canonical, record.updated_at)]
+    else:  # another request answered in between: the log decides
+        rows = store.list_answers(record.id)
+    return seq, view(rebuild(record.state, rows, kb), record)
 
 
 def answer(store: Store, token: str, finding_id: str, value: Any, expected_seq: int | None,
            *, limit: int) -> tuple[int, dict[str, Any]]:
     """Validate, store durably, then derive the next question. Returns (seq, state fields)."""
-    loaded = load(store, token, audit=False)  # append_answer writes the audit row
-    _check_room(loaded, limit)
-    canonical = parse_answer(loaded.interview.kb, finding_id, value)
-    seq = store.append_answer(loaded.record.id, finding_id, canonical, expected_seq=expected_seq)
-    if seq == loaded.last_seq + 1:
-        interview = loaded.interview.answer(finding_id, canonical)
-    else:  # another request answered in between: the log decides
-        interview = rebuild(loaded.record.state, store.list_answers(loaded.record.id),
-                            loaded.interview.kb)
-    return seq, view(interview, loaded.record)
+    return _append(store, token, finding_id, value, expected_seq, limit)
 
 
 def back(store: Store, token: str, expected_seq: int | None, *, limit: int
          ) -> tuple[int, dict[str, Any]]:
-    loaded = load(store, token, audit=False)
-    _check_room(loaded, limit)
-    if not loaded.interview.state.answers:
-        raise ApiError(409, "nothing_to_undo", "There is no earlier answer to go back to.")
-    seq = store.append_answer(loaded.record.id, BACK, "back", expected_seq=expected_seq)
-    interview = rebuild(loaded.record.state, store.list_answers(loaded.record.id),
-                        loaded.interview.kb)
-    return seq, view(interview, loaded.record)
+    """Undo the last effective answer by appending the ``_back`` marker."""
+    return _append(store, token, BACK, None, expected_seq, limit)
 
 
 def result(store: Store, loaded: Loaded) -> dict[str, Any]:

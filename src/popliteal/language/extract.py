@@ -22,10 +22,17 @@ from typing import TYPE_CHECKING, Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
+from popliteal.language.bodymap import ECHO_PREFIX, normal_label
 from popliteal.language.context import MODIFIER_NAMES
 from popliteal.language.errors import validate_text
 from popliteal.language.lexicon import normalise_text
-from popliteal.language.numbers import NumberMention, age, extract_numbers
+from popliteal.language.numbers import (
+    FEVER_C,
+    LOW_GRADE_C,
+    NumberMention,
+    age,
+    extract_numbers,
+)
 
 if TYPE_CHECKING:
     from spacy.tokens import Span
@@ -74,6 +81,9 @@ class Extraction(BaseModel):
 class _Candidate:
     finding: TextFinding
     sentence: int
+    #: an absence read from a normality statement ("walking is ok"): any direct mention of
+    #: the finding as present outweighs it
+    weak: bool = False
 
 
 def extract_findings(text: str, kb: KnowledgeBase) -> Extraction:
@@ -99,8 +109,19 @@ def extract_findings(text: str, kb: KnowledgeBase) -> Extraction:
         return sentence_of(span.start) if span is not None and len(span) else 0
 
     candidates: list[_Candidate] = []
-    for ent in doc.ents:
-        finding = _from_target(ent, text, kb, pipe)
+    patient = patient_relative(clean)
+    for ent in pipe.targets(doc):
+        if ent.label_.startswith(ECHO_PREFIX):
+            echo = _from_echo(ent, text, kb, pipe, patient)
+            if echo is not None:
+                candidates.append(_Candidate(echo, sentence_of(ent.start), weak=True))
+            continue
+        rule = normal_label(ent.label_)
+        if rule is not None:
+            candidates += [_Candidate(f, sentence_of(ent.start), weak=True)
+                           for f in _from_normal(ent, rule, text, kb, pipe, patient)]
+            continue
+        finding = _from_target(ent, text, kb, pipe, patient)
         if finding is not None:
             candidates.append(_Candidate(finding, sentence_of(ent.start)))
     for mention in extract_numbers(clean):
@@ -114,7 +135,7 @@ def extract_findings(text: str, kb: KnowledgeBase) -> Extraction:
     unparsed = [s.text.strip() for i, s in enumerate(sentences)
                 if i not in used and re.search(r"\w", s.text)]
     return Extraction(
-        findings=_merge([c.finding for c in candidates], kb),
+        findings=_merge(candidates, kb),
         unparsed_sentences=unparsed,
         age=int(stated_age.value) if stated_age is not None else None,
     )
@@ -123,26 +144,96 @@ def extract_findings(text: str, kb: KnowledgeBase) -> Extraction:
 # ------------------------------------------------------------------------ targets
 
 
-def _modifiers(ent: Span, pipe: LanguagePipeline) -> set[str]:
-    """Modifier names for ``ent``, ignoring modifiers farther than their reach."""
+_RELATIVES = {
+    "mum": "mother", "mom": "mother", "mother": "mother", "mummy": "mother", "mommy": "mother",
+    "ma": "mother", "dad": "father", "father": "father", "daddy": "father", "papa": "father",
+    "husband": "husband", "wife": "wife", "son": "son", "daughter": "daughter",
+    "brother": "brother", "sister": "sister", "grandma": "grandmother",
+    "grandmother": "grandmother", "grandpa": "grandfather", "grandfather": "grandfather",
+    "aunt": "aunt", "aunty": "aunt", "auntie": "aunt", "uncle": "uncle", "boy": "son",
+    "girl": "daughter", "kid": "child", "child": "child", "partner": "partner",
+}
+_INTRO = re.compile(
+    r"^\W*(?:hi|hello|dear \w+)?\W*(?:my|our)\s+(?:(?:\d+|\w+)[\s-]*(?:years?|yrs?|months?)"
+    r"[\s-]*old\s+|elderly\s+|old\s+|young\s+|teenage\s+|little\s+|older\s+|younger\s+)?"
+    r"(?P<who>[a-z]+)\b", re.I)
+_SELF = re.compile(r"\b(?:my|i)\s+(?:own\s+)?(?:knee|knees|leg|legs|calf|calves|thigh|back|"
+                   r"foot|ankle|have|had|feel|felt|hurt|can't|cannot|injured|twisted|fell)\b",
+                   re.I)
+
+_THIRD = re.compile(
+    r"\b(?:his|her)\s+(?:\w+\s+)?(?:knee|knees|leg|legs|calf|calves|thigh|foot|ankle|shin)\b|"
+    r"\b(?:he|she)\s+(?:has|have|can't|cannot|can|couldn't|fell|twisted|complains|says|said|"
+    r"feels|felt|hurt|limps|is limping|keeps|woke|started|got|injured|landed|heard)\b", re.I)
+
+
+def patient_relative(text: str) -> str | None:
+    """The relative the text is about, when someone writes for them ("My father, 72, ...").
+
+    Why: a parent or child writing for the patient names them in the first sentence and
+    then describes *their* symptoms; those are the patient's findings, not family history.
+    The writer is the patient as soon as they speak of their own body ("my knee", "I have").
+    """
+    first = re.split(r"(?<=[.!?])\s+|\n", text.strip(), maxsplit=1)[0]
+    m = _INTRO.match(first)
+    if m is None:
+        return None
+    who = _RELATIVES.get(m.group("who").lower())
+    if who is None or _SELF.search(text):
+        return None
+    aged = re.search(r"\d", m.group()) or re.match(r"\s*,?\s*\(?\d{1,3}\b", first[m.end():])
+    if aged or _THIRD.search(text):
+        return who
+    return None
+
+
+def _modifiers(ent: Span, pipe: LanguagePipeline, patient: str | None = None) -> set[str]:
+    """Modifier names for ``ent``, ignoring modifiers farther than their reach.
+
+    A family cue naming the patient (see :func:`patient_relative`) is not family history.
+    """
     out: set[str] = set()
     for mod in ent._.modifiers:
         name = MODIFIER_NAMES.get(mod.category.upper())
         if name is None:
             continue
         m_start, m_end = mod.modifier_span
+        if name == "family" and patient is not None and any(
+                _RELATIVES.get(t.lower_) == patient for t in ent.doc[m_start:m_end]):
+            continue
         gap = ent.start - m_end if m_end <= ent.start else m_start - ent.end
         if gap <= pipe.context.reach(mod.category.upper(), mod.rule.literal):
             out.add(name)
     return out
 
 
-def _from_target(ent: Span, text: str, kb: KnowledgeBase, pipe: LanguagePipeline
-                 ) -> TextFinding | None:
+def _from_normal(ent: Span, rule: int, text: str, kb: KnowledgeBase, pipe: LanguagePipeline,
+                 patient: str | None) -> list[TextFinding]:
+    """Absent findings from a normality statement; nothing if the statement is qualified."""
+    if _modifiers(ent, pipe, patient) or pipe.body is None:
+        return []
+    start, end = ent.start_char, ent.end_char
+    return [TextFinding(id=fid, present=False, evidence=text[start:end], start=start, end=end)
+            for fid in pipe.body.normal[rule] if fid in kb.findings]
+
+
+def _from_echo(ent: Span, text: str, kb: KnowledgeBase, pipe: LanguagePipeline,
+               patient: str | None) -> TextFinding | None:
+    """A negated bare word ("no swelling") also denies it for the body part named before."""
+    finding_id = ent.label_[len(ECHO_PREFIX):]
+    mods = _modifiers(ent, pipe, patient)
+    if mods != {"negated"} or finding_id not in kb.findings:
+        return None
+    return TextFinding(id=finding_id, present=False, evidence=text[ent.start_char:ent.end_char],
+                       start=ent.start_char, end=ent.end_char, modifiers=["negated"])
+
+
+def _from_target(ent: Span, text: str, kb: KnowledgeBase, pipe: LanguagePipeline,
+                 patient: str | None = None) -> TextFinding | None:
     finding_id = ent.label_
     if finding_id not in kb.findings:
         return None
-    mods = _modifiers(ent, pipe)
+    mods = _modifiers(ent, pipe, patient)
     policy = _policy()
     if "hypothetical" in mods:
         return None
@@ -181,8 +272,28 @@ def _policy() -> dict[str, Any]:
 # ------------------------------------------------------------------------ numbers
 
 
+def _from_temperature(mention: NumberMention, text: str, kb: KnowledgeBase
+                      ) -> list[TextFinding]:
+    """A measured temperature as ``fever``: present from 38.0 C, present but uncertain for a
+    low-grade 37.5-37.9 C (safety first: with a hot joint it matters), absent below."""
+    if "fever" not in kb.findings or not isinstance(mention.value, (int, float)):
+        return []
+    celsius = float(mention.value)
+    evidence, start, end = text[mention.start:mention.end], mention.start, mention.end
+    if celsius >= FEVER_C:
+        return [TextFinding(id="fever", present=True, value=celsius, evidence=evidence,
+                            start=start, end=end)]
+    if celsius >= LOW_GRADE_C:
+        return [TextFinding(id="fever", present=True, value=celsius, evidence=evidence,
+                            start=start, end=end, modifiers=["uncertain"])]
+    return [TextFinding(id="fever", present=False, value=celsius, evidence=evidence,
+                        start=start, end=end)]
+
+
 def _from_number(mention: NumberMention, text: str, kb: KnowledgeBase) -> list[TextFinding]:
     """The number finding itself and the yes/no findings its range or option establishes."""
+    if mention.finding_id == "temperature":
+        return _from_temperature(mention, text, kb)
     finding = kb.findings.get(mention.finding_id)
     if finding is None:
         return []
@@ -215,26 +326,32 @@ def _from_number(mention: NumberMention, text: str, kb: KnowledgeBase) -> list[T
 # ------------------------------------------------------------------------ merging
 
 
-def _merge(found: list[TextFinding], kb: KnowledgeBase) -> list[TextFinding]:
+def _merge(found: list[_Candidate], kb: KnowledgeBase) -> list[TextFinding]:
     """One entry per finding id.
 
-    Present and absent both said: a red flag counts as present (safety first); otherwise
-    the later mention wins (people correct themselves: "no swelling... now it is swollen").
-    Among agreeing mentions the most certain, direct one is kept (not uncertain, not
-    implied by a number, then the longest span).
+    Present and absent both said: a red flag counts as present (safety first), and so
+    does anything only ruled out by a normality statement ("walking is ok ... I limp");
+    otherwise the later mention wins (people correct themselves: "no swelling... now it is
+    swollen"). Among agreeing mentions the most certain, direct one is kept (not
+    uncertain, not implied by a number, then the longest span).
     """
     by_id: dict[str, list[TextFinding]] = {}
-    for f in found:
-        by_id.setdefault(f.id, []).append(f)
+    weak: dict[str, bool] = {}
+    for c in found:
+        by_id.setdefault(c.finding.id, []).append(c.finding)
+        if not c.finding.present:
+            weak[c.finding.id] = weak.get(c.finding.id, True) and c.weak
     out: list[TextFinding] = []
     for finding_id, mentions in by_id.items():
-        red_flag = kb.findings[finding_id].red_flag
+        red_flag = kb.findings[finding_id].red_flag or weak.get(finding_id, False)
         if red_flag and any(m.present for m in mentions):
             pool = [m for m in mentions if m.present]
         else:
             last = max(mentions, key=lambda m: m.start)
             pool = [m for m in mentions if m.present == last.present]
         best = min(pool, key=lambda m: ("uncertain" in m.modifiers, m.implied_by is not None,
+                                        m.value is None and any(o.value is not None
+                                                                for o in pool),
                                         -(m.end - m.start), m.start))
         out.append(best)
     return sorted(out, key=lambda f: (f.start, f.id))

@@ -114,6 +114,8 @@ class Lexicon:
     protected: frozenset[str]
     #: per group, how many leading wordings trigger it (the rest are one-way additions)
     triggers: list[int] = field(default_factory=list)
+    #: words that may stand inside a phrase in a text but are never dropped from a phrase
+    hedges: frozenset[str] = frozenset()
     keep_endings: frozenset[str] = frozenset()
     raw_equivalents: list[list[str]] = field(default_factory=list)
     min_edit_length: int = 6
@@ -133,6 +135,7 @@ class Lexicon:
         base = cls(
             determiners=frozenset(str(w).lower() for w in data["determiners"]),
             links=frozenset(str(w).lower() for w in data["links"]),
+            hedges=frozenset(str(w).lower() for w in data.get("hedges", [])),
             irregular=irregular,
             equivalents=[],
             protected=frozenset(str(w).lower() for w in data.get("protected", [])),
@@ -149,6 +152,11 @@ class Lexicon:
             else:
                 groups.append([str(a).lower() for a in group])
                 base.triggers.append(len(group))
+        # text tokens are compared in normal form ("sometimes" -> "sometime"), so the
+        # filler lists hold both spellings
+        base.links = base.links | {base.word_norm(w) for w in base.links}
+        base.determiners = base.determiners | {base.word_norm(w) for w in base.determiners}
+        base.hedges = base.hedges | {base.word_norm(w) for w in base.hedges}
         base.raw_equivalents = groups
         base.equivalents = [
             [tuple(base.word_norm(w) for w in _split_words(alt)) for alt in group]
@@ -158,8 +166,8 @@ class Lexicon:
 
     @property
     def fillers(self) -> frozenset[str]:
-        """Words that may stand between the words of a phrase (determiners and links)."""
-        return self.determiners | self.links
+        """Words that may stand between the words of a phrase (determiners, links, hedges)."""
+        return self.determiners | self.links | self.hedges
 
     # ------------------------------------------------------------------ vocabulary
 

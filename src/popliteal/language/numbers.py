@@ -118,6 +118,15 @@ _KEYWORDS: list[tuple[re.Pattern[str], float]] = [
                 re.I), 3),
     (re.compile(r"\b(?:since\s+)?(?:last|on|this past)\s+(?:monday|tuesday|wednesday|"
                 r"thursday|friday|saturday|sunday)\b", re.I), 4),
+    (re.compile(r"\bsince\s+(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|"
+                r"mon|tue|tues|wed|thu|thur|thurs|fri|sat|sun)\b", re.I), 3),
+    (re.compile(r"\b(?:just\s+now|a\s+moment\s+ago|minutes\s+ago)\b", re.I), 0),
+    (re.compile(r"\b(?:for|since|over)\s+(?:the\s+)?(?:past|last)\s+(?:few|couple of|"
+                r"several)\s+days\b", re.I), 3),
+    (re.compile(r"\b(?:for|over)\s+(?:the\s+)?(?:past|last)\s+(?:few|couple of|several)\s+"
+                r"weeks\b", re.I), 21),
+    (re.compile(r"\b(?:for|over)\s+(?:the\s+)?(?:past|last)\s+(?:few|couple of|several)\s+"
+                r"months\b", re.I), 90),
     (re.compile(r"\b(?:since\s+)?last week\b|\ba week ago\b", re.I), 7),
     (re.compile(r"\b(?:since\s+)?last month\b", re.I), 30),
     (re.compile(r"\bfor (?:a few |some |many |several )?weeks\b", re.I), 21),
@@ -304,8 +313,48 @@ def age(text: str) -> NumberMention | None:
     return None
 
 
+# ------------------------------------------------------------------------ temperature
+
+#: Celsius limits: at or above FEVER_C a fever; from LOW_GRADE_C up, a low-grade temperature
+#: (reported as a fever, marked uncertain: with a hot joint it still matters); below, normal.
+FEVER_C = 38.0
+LOW_GRADE_C = 37.5
+_TEMP_WORD = r"(?:temperature|temp|fever|febrile|thermometer|spiked)"
+_DEG = r"(?:\s*(?:°|º|deg(?:rees?)?\.?)\s*|\s*)(?P<unit>c(?:elsius)?|f(?:ahrenheit)?)?\b"
+_TEMPERATURE = [
+    re.compile(rf"\b{_TEMP_WORD}\b[^.!?\n\d]{{0,25}}?(?P<num>\d{{2,3}}(?:[.,]\d)?){_DEG}",
+               re.I),
+    re.compile(r"(?<![\d.])(?P<num>\d{2,3}(?:[.,]\d)?)\s*(?:°|º|deg(?:rees?)?\.?)\s*"
+               r"(?P<unit>c(?:elsius)?|f(?:ahrenheit)?)?\b", re.I),
+    re.compile(r"(?<![\d.])(?P<num>(?:3[4-9]|4[0-2])[.,]\d)\s*(?P<unit>c)\b", re.I),
+]
+
+
+def temperature(text: str) -> NumberMention | None:
+    """A body temperature in Celsius ("temp 38.5", "37.8 C", "101 F", "fever of 102").
+
+    The highest reading wins (safety first). Readings outside 34-43 C are not temperatures.
+    """
+    best: NumberMention | None = None
+    for pattern in _TEMPERATURE:
+        for m in pattern.finditer(text):
+            value = float(m.group("num").replace(",", "."))
+            unit = (m.group("unit") or "").lower()[:1]
+            if unit == "f" or (not unit and 93 <= value <= 110):
+                value = round((value - 32) * 5 / 9, 1)
+            if not 34 <= value <= 43:
+                continue
+            if best is None or value > float(best.value):
+                end = m.start() + len(m.group().rstrip())
+                best = NumberMention("temperature", value, m.start(), end)
+    return best
+
+
 def extract_numbers(text: str) -> list[NumberMention]:
-    """Every number finding the text states (at most one per finding id)."""
+    """Every number finding the text states (at most one per finding id).
+
+    ``temperature`` is not a catalogue finding: extraction turns it into ``fever``.
+    """
     out = [days_since_onset(text), pain_score(text), morning_stiffness_minutes(text),
-           travel_hours(text), side(text)]
+           travel_hours(text), side(text), temperature(text)]
     return [m for m in out if m is not None]

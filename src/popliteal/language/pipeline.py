@@ -7,7 +7,11 @@ catalogue gets a new pipeline, the same one is never rebuilt.
 
 Steps, in order: tokenise (blank English) -> split sentences -> normalise tokens (see
 :mod:`popliteal.language.lexicon`) -> match targets (rules generated from the catalogue's
-phrases) -> ConText (medSpaCy's default rules plus ours in ``data/context_rules.yaml``).
+phrases, also over coordinated phrases, see :mod:`popliteal.language.spans`) -> body rules
+(pain word + place, bare words attached to their body part, normality statements, see
+:mod:`popliteal.language.bodymap`) -> choose spans (different findings may overlap) ->
+ConText (medSpaCy's default rules plus ours in ``data/context_rules.yaml``) over the span
+group :data:`TARGETS`.
 
 Sentence splitting uses spaCy's rule-based ``sentencizer`` plus line breaks, not PyRuSH:
 PyRuSH formats a debug message per token even when its logger is disabled, which cost about
@@ -21,17 +25,21 @@ import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
+from popliteal.language.bodymap import BodyRules
 from popliteal.language.context import ContextSettings, load_context_rules
 from popliteal.language.lexicon import Lexicon
 from popliteal.language.rules import FILLER_TAG, OTHER_TAG, build_patterns, target_rules
+from popliteal.language.spans import coordinated, select, word_pairs
 
 if TYPE_CHECKING:
     from spacy.language import Language
-    from spacy.tokens import Doc
+    from spacy.tokens import Doc, Span
 
     from popliteal.knowledge.base import KnowledgeBase
 
 SentenceSplitter = Literal["sentencizer", "pyrush"]
+#: The span group holding the chosen target spans (overlapping spans are allowed there).
+TARGETS = "popliteal_targets"
 
 
 @dataclass
@@ -43,6 +51,8 @@ class LanguagePipeline:
     context: ContextSettings
     rule_count: int
     build_seconds: float
+    body: BodyRules | None = None
+    pairs: frozenset[tuple[str, str]] | None = None
     _steps: list[Any] = field(default_factory=list)
 
     def process(self, text: str) -> Doc:
@@ -59,8 +69,23 @@ class LanguagePipeline:
                 continue
             token.norm_ = norm(token.norm_)
             token.tag_ = FILLER_TAG if token.norm_ in fillers else OTHER_TAG
-        doc = matcher(doc)
+        found: list[Span] = list(matcher(doc))
+        # coordinated readings and pain-word + place readings stretch over other words, so
+        # they never push out a finding said inside them
+        secondary = coordinated(doc, fillers.__contains__, matcher, self.pairs)
+        if self.body is not None:
+            hits = self.body.find(doc)
+            echoes: list[Span] = []
+            found = self.body.attach(doc, found, hits.parts, echoes) + hits.normal
+            secondary = self.body.attach(doc, secondary, hits.parts) + hits.locations
+            secondary += echoes
+        doc.spans[TARGETS] = select(found, secondary, fillers.__contains__)
         return context(doc)  # type: ignore[no-any-return]
+
+    @staticmethod
+    def targets(doc: Doc) -> list[Span]:
+        """The chosen target spans of a processed doc (with ConText modifiers)."""
+        return list(doc.spans[TARGETS]) if TARGETS in doc.spans else []
 
 
 _CACHE: dict[tuple[str, str], LanguagePipeline] = {}
@@ -102,13 +127,16 @@ def build_pipeline(kb: KnowledgeBase, sentence_splitter: SentenceSplitter = "sen
         splitter = nlp.add_pipe("sentencizer")
     lexicon = Lexicon.load()
     patterns = build_patterns(nlp, kb, lexicon)
-    matcher: Any = nlp.add_pipe("medspacy_target_matcher")
+    matcher: Any = nlp.add_pipe("medspacy_target_matcher",
+                                config={"result_type": None, "prune": False})
     matcher.add(target_rules(patterns))
+    body = BodyRules.build(nlp, lexicon)
     settings, rules = load_context_rules()
     context: Any = nlp.add_pipe(
         "medspacy_context",
         config={"rules": None, "prune_on_modifier_overlap": True,
-                "prune_on_target_overlap": True},
+                "prune_on_target_overlap": True, "input_span_type": "group",
+                "span_group_name": TARGETS},
     )
     context.add(rules)
     return LanguagePipeline(
@@ -117,6 +145,8 @@ def build_pipeline(kb: KnowledgeBase, sentence_splitter: SentenceSplitter = "sen
         context=settings,
         rule_count=len(patterns),
         build_seconds=time.perf_counter() - started,
+        body=body,
+        pairs=word_pairs(p.pattern for p in patterns),
         _steps=[splitter, matcher, context],
     )
 

@@ -1,0 +1,237 @@
+"""Choosing target spans, and reading coordinated phrases ("calf swollen and tender").
+
+Why not the matcher's own pruning: it keeps one span per stretch of text, so two findings
+said in overlapping words ("a sudden sharp pain at the back of my thigh" is both a sudden
+onset and back-of-thigh pain) lost one of them. Here overlapping spans of *different*
+findings are both kept; only a span lying wholly inside a longer span of another finding
+gives way (the longer phrase is the more specific reading: "stopped smoking" is not
+"smoking"), and spans of the same finding never overlap.
+
+Coordination: people share a head between two or more descriptions ("calf a bit swollen and
+tender", "hurts to bend or straighten", "can't bend it or put weight on it", "swollen and
+tender calf"). For every "and"/"or"/comma we also read the text as if the shared part had
+been repeated, by running the same phrase rules over small rewritten token sequences, and
+keep a match only if it uses words from both the shared part and the other conjunct.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING, Any
+
+from popliteal.language.rules import OTHER_TAG
+
+if TYPE_CHECKING:
+    from spacy.tokens import Doc, Span
+
+#: Tokens that join two conjuncts.
+CONJUNCTIONS = frozenset({"and", "or", "nor", "&", "/", "plus", ","})
+#: Tokens that start a new clause: a shared head never reaches across them.
+CLAUSE_STARTS = frozenset({".", ";", ":", "!", "?", "but", "because", "cos", "when",
+                           "while", "although", "though", "since", "then", "after", "before",
+                           "if", "however", "whereas", "until", "till", "(", ")"})
+#: Longest stretch (tokens) searched for a shared head, and for the conjunct after the joint.
+MAX_LEFT = 8
+MAX_RIGHT = 6
+#: At most this many content words may be swapped out for the other conjunct.
+MAX_SWAPPED = 2
+#: A conjunct starting with one of these is a new clause with its own subject ("... and I
+#: can't bend it"), not a second description sharing the first one's words.
+NEW_SUBJECTS = frozenset({"i", "he", "she", "it", "we", "they", "you", "there", "this",
+                          "that", "im", "i'm", "it's", "i've", "i'd"})
+#: A shared tail may not start with a preposition: "I can walk and stand on tiptoe" is not
+#: "walk on tiptoe".
+PREPOSITIONS = frozenset({"on", "in", "at", "to", "with", "into", "onto", "for", "from",
+                          "by", "up", "down", "over", "under", "around", "of", "about"})
+_BARRIER = "\u2016"
+
+
+def select(spans: Iterable[Span], secondary: Iterable[Span] = (),
+           is_filler: Callable[[str], bool] = lambda _: False) -> list[Span]:
+    """One reading per stretch and finding; different findings may overlap.
+
+    Per finding, the longest spans win and never overlap. Across findings, a span wholly
+    inside a longer span of another finding is dropped (unless it is made only of words
+    the longer one skipped over, "suddenly" in "calf suddenly tightened up"), unless that
+    longer span is
+    ``secondary`` (a pain word + place reading that may stretch over a whole clause:
+    "pain when walking ... in my calf" still says pain when walking).
+    """
+    unique: dict[tuple[int, int, str], Span] = {}
+    weak: set[tuple[int, int, str]] = set()
+    for span in secondary:
+        key = (span.start, span.end, span.label_)
+        unique.setdefault(key, span)
+        weak.add(key)
+    for span in spans:
+        key = (span.start, span.end, span.label_)
+        unique[key] = span
+        weak.discard(key)
+    ordered = sorted(unique.values(), key=lambda s: (-(s.end - s.start), s.start))
+    kept: list[Span] = []
+    for span in ordered:
+        clash = False
+        for other in kept:
+            if other.label_ == span.label_:
+                if span.start < other.end and other.start < span.end:
+                    clash = True
+                    break
+            elif ((other.start, other.end, other.label_) not in weak
+                  and not all(is_filler(t.norm_) for t in span)
+                  and other.start <= span.start and span.end <= other.end
+                  and (other.end - other.start) > (span.end - span.start)):
+                clash = True
+                break
+        if not clash:
+            kept.append(span)
+    return sorted(kept, key=lambda s: (s.start, s.end, s.label_))
+
+
+def _left_bound(doc: Doc, c: int) -> int:
+    start = doc[c].sent.start
+    i = c - 1
+    while i >= start and c - i <= MAX_LEFT:
+        if doc[i].norm_ in CLAUSE_STARTS:
+            return i + 1
+        i -= 1
+    return i + 1
+
+
+def _list_comma(doc: Doc, c: int) -> bool:
+    """A comma joins list items only if an "and"/"or" follows in the same clause
+    ("hot, swollen and painful"); otherwise it separates clauses ("achy, walking fine")."""
+    for i in range(c + 1, doc[c].sent.end):
+        norm = doc[i].norm_
+        if norm in ("and", "or", "nor", "&"):
+            return True
+        if norm in CLAUSE_STARTS:
+            return False
+    return False
+
+
+def _right_part(doc: Doc, c: int) -> list[int]:
+    end = doc[c].sent.end
+    out: list[int] = []
+    i = c + 1
+    while i < end and len(out) < MAX_RIGHT:
+        norm = doc[i].norm_
+        if norm in CLAUSE_STARTS or norm in CONJUNCTIONS or doc[i].is_space:
+            break
+        out.append(i)
+        i += 1
+    return out
+
+
+def word_pairs(patterns: Iterable[list[dict[str, Any]]]) -> frozenset[tuple[str, str]]:
+    """Every (word, next word) two consecutive words of some phrase pattern can be.
+
+    A rewritten sequence can only match something new where the shared words meet the other
+    conjunct, so sequences whose joint is no such pair are not worth matching.
+    """
+    out: set[tuple[str, str]] = set()
+    for pattern in patterns:
+        slots: list[list[str]] = []
+        for tok in pattern:
+            norm = tok.get("NORM")
+            if norm is None or norm == ",":
+                continue
+            slots.append(list(norm["IN"]) if isinstance(norm, dict) else [norm])
+        for a, b in zip(slots, slots[1:], strict=False):
+            out.update((x, y) for x in a for y in b)
+    return frozenset(out)
+
+
+def coordinated(doc: Doc, is_filler: Callable[[str], bool],
+                match: Callable[[Doc], list[Span]],
+                pairs: frozenset[tuple[str, str]] | None = None) -> list[Span]:
+    """Spans (on ``doc``) found by reading each conjunct with the shared words repeated.
+
+    ``match`` runs the phrase rules on a Doc; ``is_filler`` says whether a normalised word
+    may stand between phrase words (those do not count as swapped content); ``pairs`` (see
+    :func:`word_pairs`), if given, skips rewritten sequences whose joint no phrase has.
+    """
+    from spacy.tokens import Doc as DocClass
+
+    def content(idx: list[int]) -> list[int]:
+        return [i for i in idx if not (is_filler(doc[i].norm_) or doc[i].is_punct
+                                       or doc[i].norm_ in CONJUNCTIONS)]
+
+    segments: list[tuple[list[int], set[int], set[int]]] = []  # (tokens, shared, new)
+    seen: set[tuple[int, ...]] = set()
+
+    def add(first: list[int], second: list[int], shared: list[int], new: list[int]) -> None:
+        tokens = first + second
+        key = tuple(tokens)
+        if key in seen or not content(shared) or not content(new):
+            return
+        if pairs is not None:
+            a, b = content(first), content(second)
+            if not a or not b or (doc[a[-1]].norm_, doc[b[0]].norm_) not in pairs:
+                return
+        seen.add(key)
+        segments.append((tokens, set(content(shared)), set(content(new))))
+
+    for c, token in enumerate(doc):
+        if token.norm_ not in CONJUNCTIONS or c == 0:
+            continue
+        if token.norm_ == "," and not _list_comma(doc, c):
+            continue
+        right = _right_part(doc, c)
+        if not right or doc[right[0]].lower_ in NEW_SUBJECTS:
+            continue
+        left = list(range(_left_bound(doc, c), c))
+        if not left:
+            continue
+        # shared head: the start of the clause, then the other conjunct
+        for p in range(1, len(left)):
+            if len(content(left[p:])) > MAX_SWAPPED:
+                continue
+            head = left[:p]
+            while head and doc[head[-1]].norm_ in CONJUNCTIONS:
+                head = head[:-1]
+            add(head, right, head, right)
+        # shared tail: the conjunct just before the joint, then the end of the other one
+        item: list[int] = []
+        for i in reversed(left):
+            if doc[i].norm_ in CONJUNCTIONS or len(item) >= 3:
+                break
+            item.insert(0, i)
+        for q in range(1, len(right)):
+            if len(content(right[:q])) > MAX_SWAPPED:
+                break
+            if doc[right[q]].norm_ in PREPOSITIONS:
+                continue
+            add(item, right[q:], right[q:], item)
+    if not segments:
+        return []
+    words: list[str] = []
+    origin: list[int] = []  # virtual token -> doc token (-1 for barriers)
+    for tokens, _, _ in segments:
+        words.extend(doc[i].text for i in tokens)
+        origin.extend(tokens)
+        words.append(_BARRIER)
+        origin.append(-1)
+    virtual = DocClass(doc.vocab, words=words)
+    for vt, i in zip(virtual, origin, strict=True):
+        if i < 0:
+            vt.norm_, vt.tag_ = _BARRIER, OTHER_TAG
+            continue
+        vt.norm_, vt.tag_ = doc[i].norm_, doc[i].tag_
+    bounds: list[tuple[int, int, set[int], set[int]]] = []
+    pos = 0
+    for tokens, shared, new in segments:
+        bounds.append((pos, pos + len(tokens), shared, new))
+        pos += len(tokens) + 1
+    from spacy.tokens import Span as SpanClass
+
+    out: list[Span] = []
+    for vspan in match(virtual):
+        seg = next((b for b in bounds if b[0] <= vspan.start and vspan.end <= b[1]), None)
+        if seg is None:
+            continue
+        used = {origin[k] for k in range(vspan.start, vspan.end)}
+        if not (used & seg[2]) or not (used & seg[3]):
+            continue
+        lo, hi = min(used), max(used) + 1
+        out.append(SpanClass(doc, lo, hi, label=vspan.label_))
+    return out
