@@ -14,6 +14,8 @@ uncertain -> present and marked (safety first: a red flag said uncertainly still
 from __future__ import annotations
 
 import re
+import threading
+from collections import OrderedDict
 from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
@@ -86,13 +88,37 @@ class _Candidate:
     weak: bool = False
 
 
+_CACHE: OrderedDict[tuple[str, str], Extraction] = OrderedDict()
+_CACHE_SIZE = 256
+_CACHE_LOCK = threading.Lock()
+
+
 def extract_findings(text: str, kb: KnowledgeBase) -> Extraction:
     """Read findings from ``text`` using the phrases of ``kb``'s findings catalogue.
+
+    Results are cached in memory per (knowledge version, text), at most ``_CACHE_SIZE`` of
+    them: an interview re-reads the same story on every answer (and over HTTP on every
+    request), and the reading is a pure function of the two. Nothing is written anywhere.
 
     Raises:
         LanguageInputError: empty text, only punctuation/whitespace, or too long.
     """
     validate_text(text)
+    key = (kb.content_hash, text)
+    with _CACHE_LOCK:
+        hit = _CACHE.get(key)
+        if hit is not None:
+            _CACHE.move_to_end(key)
+            return hit
+    result = _extract(text, kb)
+    with _CACHE_LOCK:
+        _CACHE[key] = result
+        while len(_CACHE) > _CACHE_SIZE:
+            _CACHE.popitem(last=False)
+    return result
+
+
+def _extract(text: str, kb: KnowledgeBase) -> Extraction:
     from popliteal.language.pipeline import get_pipeline
 
     pipe = get_pipeline(kb)
