@@ -9,7 +9,7 @@ message, and never yields a partial result.
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
+from typing import Any, Literal
 
 from popliteal.engine import (
     UNKNOWN,
@@ -30,7 +30,8 @@ from popliteal.results import (
 from popliteal.triage import triage
 
 MIN_AGE, MAX_AGE = 0, 120
-SEXES = ("female", "male")
+Sex = Literal["female", "male"]
+SEXES: tuple[Sex, ...] = ("female", "male")
 MAX_REASONS = 6
 
 
@@ -38,15 +39,17 @@ class AssessmentInputError(ValueError):
     """Input that cannot be assessed (age, sex, text); the message names the field."""
 
 
-def check_patient(age: Any, sex: Any) -> tuple[int, str]:
+def check_patient(age: Any, sex: Any) -> tuple[int, Sex]:
     """Validate age and sex, returning them in canonical form."""
     if isinstance(age, bool) or not isinstance(age, int | float) or age != int(age):
         raise AssessmentInputError(f"age must be a whole number of years, got {age!r}")
     if not MIN_AGE <= age <= MAX_AGE:
         raise AssessmentInputError(f"age must be between {MIN_AGE} and {MAX_AGE}, got {age!r}")
-    if not isinstance(sex, str) or sex.strip().lower() not in SEXES:
-        raise AssessmentInputError(f"sex must be 'female' or 'male', got {sex!r}")
-    return int(age), sex.strip().lower()
+    canonical = sex.strip().lower() if isinstance(sex, str) else None
+    for known in SEXES:
+        if canonical == known:
+            return int(age), known
+    raise AssessmentInputError(f"sex must be 'female' or 'male', got {sex!r}")
 
 
 def assess(age: Any, sex: Any, text: str | None = None,
@@ -122,7 +125,7 @@ def assess(age: Any, sex: Any, text: str | None = None,
         triage=triage_result,
         findings=sorted(results.values(), key=lambda r: (r.start is None, r.start or 0, r.id)),
         unparsed_sentences=unparsed,
-        age=age, sex=sex,  # type: ignore[arg-type]
+        age=age, sex=sex,
         care_plan=care_plan,
         knowledge_version=model.version,
     )

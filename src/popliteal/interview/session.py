@@ -93,7 +93,7 @@ class Interview:
               kb: KnowledgeBase | None = None) -> Interview:
         """Begin an interview; bad age, sex or text raise ``AssessmentInputError``."""
         age, sex = check_patient(age, sex)
-        state = InterviewState(age=age, sex=sex, text=text,  # type: ignore[arg-type]
+        state = InterviewState(age=age, sex=sex, text=text,
                                config=config or InterviewConfig())
         return cls(state, kb)
 

@@ -115,12 +115,12 @@ def load_knowledge_base(data_dir: str | Path | Traversable | None = None, *,
     if problems:
         raise KnowledgeError(problems)
     return KnowledgeBase(
-        sources=kb_parts["sources"],  # type: ignore[arg-type]
-        findings=kb_parts["findings"],  # type: ignore[arg-type]
-        conditions=kb_parts["conditions"],  # type: ignore[arg-type]
-        remedies=kb_parts["remedies"],  # type: ignore[arg-type]
-        exercises=kb_parts["exercises"],  # type: ignore[arg-type]
-        screens=kb_parts["screens"],  # type: ignore[arg-type]
+        sources=kb_parts["sources"],
+        findings=kb_parts["findings"],
+        conditions=kb_parts["conditions"],
+        remedies=kb_parts["remedies"],
+        exercises=kb_parts["exercises"],
+        screens=kb_parts["screens"],
         rulesets=tuple(rules),
         content_hash=digest.hexdigest()[:16],
     )
