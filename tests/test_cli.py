@@ -132,3 +132,36 @@ def test_physio_summary_markdown() -> None:
     assert r.exit_code == 0, r.output
     assert r.stdout.startswith("# Physiotherapy summary")
     assert "Wells score" in r.stdout and "urgent_same_day" in r.stdout
+
+
+def test_answer_overrides_the_text_and_says_so() -> None:
+    r = run("assess", "--age", "35", "--sex", "female", "--text",
+            "Pain behind my knee and I have a fever.", "--answer", "fever=no", "--json")
+    assert r.exit_code == 0, r.output
+    fever = next(f for f in json.loads(r.stdout)["findings"] if f["id"] == "fever")
+    assert fever["present"] is False and fever["overrides_text"] is True
+    r = run("assess", "--age", "35", "--sex", "female", "--text",
+            "Pain behind my knee and I have a fever.", "--answer", "fever=no")
+    assert "your answer replaced the text" in r.stdout
+
+
+def test_text_findings_carry_their_words() -> None:
+    r = run("assess", "--age", "35", "--sex", "female", "--text",
+            "My calf is swollen after a 13 hour flight. No fever.", "--json")
+    data = json.loads(r.stdout)
+    text_findings = [f for f in data["findings"] if f["source"] == "text"]
+    assert text_findings
+    for f in text_findings:
+        assert f["evidence"] and f["start"] is not None
+    assert any(f["id"] == "fever" and f["present"] is False for f in text_findings)
+    assert data["triage"]["level"] == "urgent_same_day"
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [("", "empty"), ("?!...", "punctuation"), ("knee pain " * 600, "limit is 5000")],
+)
+def test_bad_text_exits_2_without_a_result(text: str, message: str) -> None:
+    r = run("assess", "--age", "35", "--sex", "female", "--text", text, "--json")
+    assert r.exit_code == 2 and r.stdout == ""
+    assert message.lower() in r.stderr.lower()

@@ -7,7 +7,7 @@ Public surface: :func:`compile_model`, :class:`CompiledModel`, :func:`rank`,
 
 from popliteal.engine.evidence import UNKNOWN, AnswerError, Evidence, build_evidence, parse_answer
 from popliteal.engine.inference import Explanation, Ranking, log_scores, normalise, posterior, rank
-from popliteal.engine.model import CompiledModel, compile_model
+from popliteal.engine.model import CompiledModel, FloatArray, compile_model
 
 __all__ = [
     "UNKNOWN",
@@ -15,6 +15,7 @@ __all__ = [
     "CompiledModel",
     "Evidence",
     "Explanation",
+    "FloatArray",
     "Ranking",
     "build_evidence",
     "compile_model",

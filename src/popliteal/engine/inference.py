@@ -20,7 +20,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from popliteal.engine.evidence import Evidence
-from popliteal.engine.model import CompiledModel
+from popliteal.engine.model import CompiledModel, FloatArray
 
 
 @dataclass(frozen=True)
@@ -51,7 +51,7 @@ class Ranking:
         return self.probabilities[self.condition_ids.index(condition_id)]
 
 
-def log_prior(model: CompiledModel, age: int, sex: str, present: frozenset[str]) -> np.ndarray:
+def log_prior(model: CompiledModel, age: int, sex: str, present: frozenset[str]) -> FloatArray:
     """Log prior per condition after age, sex and activity modifiers (not normalised)."""
     out = model.log_prior.copy()
     idx = model.finding_index
@@ -69,7 +69,7 @@ def log_prior(model: CompiledModel, age: int, sex: str, present: frozenset[str])
     return out
 
 
-def log_scores(model: CompiledModel, age: int, sex: str, evidence: Evidence) -> np.ndarray:
+def log_scores(model: CompiledModel, age: int, sex: str, evidence: Evidence) -> FloatArray:
     """Unnormalised log posterior per condition (model order)."""
     idx = model.finding_index
     yes = [idx[f] for f in evidence.present if f in idx]
@@ -82,14 +82,15 @@ def log_scores(model: CompiledModel, age: int, sex: str, evidence: Evidence) -> 
     return scores
 
 
-def normalise(scores: np.ndarray) -> np.ndarray:
+def normalise(scores: FloatArray) -> FloatArray:
     """Softmax along the last axis, stable for large negative logs."""
     shifted = scores - scores.max(axis=-1, keepdims=True)
     e = np.exp(shifted)
-    return e / e.sum(axis=-1, keepdims=True)
+    probabilities: FloatArray = e / e.sum(axis=-1, keepdims=True)
+    return probabilities
 
 
-def posterior(model: CompiledModel, age: int, sex: str, evidence: Evidence) -> np.ndarray:
+def posterior(model: CompiledModel, age: int, sex: str, evidence: Evidence) -> FloatArray:
     """Posterior probability per condition, in model order."""
     return normalise(log_scores(model, age, sex, evidence))
 

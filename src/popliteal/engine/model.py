@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
+import numpy.typing as npt
 
 from popliteal.knowledge import KnowledgeBase, TriageLevel
 
@@ -29,6 +30,10 @@ class PriorRule:
     finding: int | None
 
 
+FloatArray = npt.NDArray[np.float64]
+"""The engine's arrays: probabilities and log scores, float64."""
+
+
 @dataclass(frozen=True, eq=False)
 class CompiledModel:
     """Dense arrays over conditions (rows) and yes/no findings (columns)."""
@@ -37,14 +42,14 @@ class CompiledModel:
     condition_ids: tuple[str, ...]
     finding_ids: tuple[str, ...]
     finding_index: dict[str, int]
-    log_prior: np.ndarray  # (C,) log base rates
+    log_prior: FloatArray  # (C,) log base rates
     prior_rules: tuple[PriorRule, ...]
-    p_yes: np.ndarray  # (C, F) P(present | condition)
-    background: np.ndarray  # (F,) P(present | baseline)
-    log_yes: np.ndarray  # (C, F)
-    log_no: np.ndarray  # (C, F)
+    p_yes: FloatArray  # (C, F) P(present | condition)
+    background: FloatArray  # (F,) P(present | baseline)
+    log_yes: FloatArray  # (C, F)
+    log_no: FloatArray  # (C, F)
     urgency: tuple[TriageLevel, ...]
-    escalate_above: np.ndarray  # (C,) NaN where the condition has no escalation threshold
+    escalate_above: FloatArray  # (C,) NaN where the condition has no escalation threshold
     version: str
 
     @property

@@ -21,7 +21,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from popliteal.engine import CompiledModel, Evidence
+from popliteal.engine import CompiledModel, Evidence, FloatArray
 from popliteal.knowledge import (
     Finding,
     FindingKind,
@@ -47,10 +47,11 @@ class Candidate:
     required: bool
 
 
-def entropy(p: np.ndarray) -> np.ndarray:
+def entropy(p: FloatArray) -> FloatArray:
     """Shannon entropy in bits along axis 0."""
     q = np.clip(p, 1e-12, 1.0)
-    return -(p * np.log2(q)).sum(axis=0)
+    bits: FloatArray = -(p * np.log2(q)).sum(axis=0)
+    return bits
 
 
 def rule_level(kb: KnowledgeBase, facts: TriageFacts) -> TriageLevel:
@@ -97,7 +98,7 @@ def raised_level(kb: KnowledgeBase, facts: TriageFacts, current: TriageLevel,
         [current, *(r.level for r in rules if holds(r.when, raised))])
 
 
-def required_questions(kb: KnowledgeBase, model: CompiledModel, post: np.ndarray,
+def required_questions(kb: KnowledgeBase, model: CompiledModel, post: FloatArray,
                        evidence: Evidence) -> list[str]:
     """Screen questions that must still be asked, in screen order."""
     index = {cid: i for i, cid in enumerate(model.condition_ids)}
@@ -128,7 +129,7 @@ def askable(kb: KnowledgeBase, finding: Finding, evidence: Evidence, answered: s
     return True
 
 
-def score_candidates(model: CompiledModel, age: int, post: np.ndarray, evidence: Evidence,
+def score_candidates(model: CompiledModel, age: int, post: FloatArray, evidence: Evidence,
                      answered: set[str], last_group: str | None) -> list[Candidate]:
     """Every askable question with its value, best first (ties broken by id: deterministic)."""
     kb = model.kb

@@ -174,7 +174,7 @@ def _validate(
         return []
 
 
-def _unique(items: Iterable[tuple[str, Any]], what: str, problems: list[Problem]) -> dict:
+def _unique(items: Iterable[tuple[str, Any]], what: str, problems: list[Problem]) -> dict[str, Any]:
     out: dict[str, Any] = {}
     origin: dict[str, str] = {}
     for file, item in items:

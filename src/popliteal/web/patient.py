@@ -157,6 +157,10 @@ def question_page(request: Request) -> Response:
     return _question_page(request, loaded, question)
 
 
+class _Unanswered(ValueError):
+    """The form did not carry a usable answer; the message is for the patient."""
+
+
 def _answer_value(question: Question, form: FormData) -> tuple[Any, str]:
     """The submitted answer for ``question`` (and what was typed, to show it again)."""
     if form.get("dont_know"):
@@ -164,26 +168,27 @@ def _answer_value(question: Question, form: FormData) -> tuple[Any, str]:
     if question.kind == "multi":
         chosen = [str(v) for v in form.getlist("answer")]
         if not chosen:
-            raise AnswerError(question.id, None, "Choose at least one, or press Don't know.")
+            raise _Unanswered("Choose at least one, or press Don't know.")
         return chosen, ""
     raw = str(form.get("answer", "")).strip()
     if question.kind == "number":
         if not raw:
-            raise AnswerError(question.id, raw, "Please type a number, or press Don't know.")
+            raise _Unanswered("Please type a number, or press Don't know.")
         try:
             return float(raw.replace(",", ".")), raw
         except ValueError:
-            raise AnswerError(question.id, raw, "Please type a number, or press Don't "
-                                                "know.") from None
+            raise _Unanswered("Please type a number, or press Don't know.") from None
     return raw, raw
 
 
-def _friendly(question: Question, exc: AnswerError) -> str:
-    message = str(exc)
+def _friendly(question: Question) -> str:
+    """What to do about an answer the engine refused (its own message names ids)."""
     if question.kind == "number" and question.min is not None and question.max is not None:
         unit = f" {question.unit}" if question.unit else ""
         return f"Please give a number from {question.min:g} to {question.max:g}{unit}."
-    return message.split(": ", 1)[-1] if "expected" in message else message
+    if question.kind == "multi":
+        return "Please choose from the list, or press Don't know."
+    return "Please choose one of the answers."
 
 
 @router.post("/assessment/answer")
@@ -200,15 +205,18 @@ async def answer(request: Request) -> Response:
     except ValueError:
         return redirect(request, "/assessment/question")
     settings = csrf.settings_of(request)
-    typed = ""
+    typed = str(form.get("answer", ""))[:50] if question.kind == "number" else ""
     try:
         value, typed = _answer_value(question, form)
         interviews.answer(store_of(request), token, question.id, value, seq + 1,
                           limit=settings.max_answers_per_assessment)
     except AnswerConflict:
         return redirect(request, "/assessment/question")  # answered twice (double tap)
-    except AnswerError as exc:
-        return _question_page(request, loaded, question, error=_friendly(question, exc),
+    except _Unanswered as exc:
+        return _question_page(request, loaded, question, error=str(exc), typed=typed,
+                              status=422)
+    except AnswerError:
+        return _question_page(request, loaded, question, error=_friendly(question),
                               typed=typed, status=422)
     except UnknownFindingError:
         return redirect(request, "/assessment/question")
