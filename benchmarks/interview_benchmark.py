@@ -21,7 +21,8 @@ It prints figures, it is not a test. Three runs:
 Simulated patients start with no text, so every strategy begins from the same prior. Vignette
 interviews start from the vignette's text, as the product does (questions the text cannot
 answer get "unknown", which triage treats as "yes" for red flags: a pessimistic reading);
-``--no-vignettes-from-text`` starts them from nothing instead. Strategies, all with the same question limit:
+``--no-vignettes-from-text`` starts them from nothing instead. Strategies, all with the same
+question limit:
 
 * ``adaptive``: :class:`popliteal.interview.Interview` with its stop rule.
 * ``fixed (catalogue)``: the catalogue order (knowledge/data/findings, file by file), each

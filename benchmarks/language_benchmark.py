@@ -53,8 +53,8 @@ def time_each(label: str, fn, items) -> None:  # type: ignore[no-untyped-def]
         lat.append(time.perf_counter() - t)
     total = time.perf_counter() - start
     ms = np.array(lat) * 1000
-    print(f"{label:<26} {len(items) / total:>8.0f} narratives/s   p50 {np.percentile(ms, 50):.2f} ms"
-          f"   p99 {np.percentile(ms, 99):.2f} ms")
+    print(f"{label:<26} {len(items) / total:>8.0f} narratives/s   "
+          f"p50 {np.percentile(ms, 50):.2f} ms   p99 {np.percentile(ms, 99):.2f} ms")
 
 
 def cold(cmd: list[str], runs: int) -> float:
@@ -82,8 +82,8 @@ def main() -> None:
     imp = cold([sys.executable, "-c", "import popliteal"], args.cold_runs)
     one = cold([str(bindir / "popliteal"), "assess", "--age", "54", "--sex", "female", "--text",
                 FALLBACK[0], "--json"], args.cold_runs)
-    print(f"cold start, median of {args.cold_runs}: python -c 'import popliteal' {imp * 1000:.0f} ms;"
-          f" popliteal assess --text {one * 1000:.0f} ms")
+    print(f"cold start, median of {args.cold_runs}: python -c 'import popliteal' "
+          f"{imp * 1000:.0f} ms; popliteal assess --text {one * 1000:.0f} ms")
 
 
 if __name__ == "__main__":

@@ -4,6 +4,7 @@ packaged one (for clinical behaviour)."""
 from __future__ import annotations
 
 import shutil
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -38,8 +39,8 @@ def model(kb: KnowledgeBase):  # type: ignore[no-untyped-def]
 
 
 # ---------------------------------------------------------------------------- databases
-# Every test that asks for ``db_url`` runs on SQLite and on PostgreSQL (the same fixtures as
-# tests/store/conftest.py, here so the API tests share them). PostgreSQL is
+# Every test that asks for ``db_url`` runs on SQLite and on PostgreSQL (shared by the store
+# and API tests; tests/store/conftest.py adds ``store`` on top). PostgreSQL is
 # POPLITEAL_TEST_POSTGRES_URL (default postgres@127.0.0.1:5432/test); unreachable, its half
 # is skipped with the reason, except in CI (CI=true), where it fails.
 
@@ -72,7 +73,7 @@ def postgres_server_url() -> str:
 
 
 @pytest.fixture
-def postgres_url(postgres_server_url: str):  # type: ignore[no-untyped-def]
+def postgres_url(postgres_server_url: str) -> Iterator[str]:
     """A URL whose connections see only a new, empty schema; the schema is dropped after."""
     import uuid
 

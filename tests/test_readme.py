@@ -30,5 +30,7 @@ def test_worked_examples_table_matches_the_program() -> None:
     assert spec and spec.loader
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    shown = README.split("<!-- worked-examples:start -->\n")[1].split("<!-- worked-examples:end -->")[0]
-    assert shown == module.table(), "README worked examples are stale: run scripts/worked_examples.py"
+    start, end = "<!-- worked-examples:start -->\n", "<!-- worked-examples:end -->"
+    shown = README.split(start)[1].split(end)[0]
+    stale = "README worked examples are stale: run scripts/worked_examples.py"
+    assert shown == module.table(), stale

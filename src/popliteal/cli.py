@@ -86,7 +86,8 @@ def assess(
     kb = _knowledge()
     answers = parse_answer_options(answers_file, answer)
     if text is None and not answers:
-        fail("give the problem as --text \"...\" and/or answers (--answer id=value, --answers FILE)")
+        fail("give the problem as --text \"...\" and/or answers "
+             "(--answer id=value, --answers FILE)")
     try:
         result = run(age, sex, text=text, answers=answers, kb=kb)
     except (AssessmentInputError, AnswerError, UnknownFindingError) as exc:
@@ -440,7 +441,7 @@ def purge(
     store = _open_store()
     try:
         if dry_run:
-            from popliteal.store.retention import purge_expired
+            from popliteal.store import purge_expired
 
             with store.transaction() as session:
                 counts = purge_expired(session)

@@ -11,7 +11,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from popliteal.knowledge.schema import TriageLevel
+from popliteal.knowledge import TriageLevel
 
 DISCLAIMER = (
     "This is not a diagnosis. It is a guide to the likely causes and how soon to get help, "

@@ -16,7 +16,7 @@ Run ``.venv/bin/python tests/engine/test_textbook_cases.py`` for the per-case ra
 
 from __future__ import annotations
 
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +31,7 @@ TOP1_TARGET = 0.85
 CASES: list[dict[str, Any]] = yaml.safe_load(CASES_FILE.read_text(encoding="utf-8"))
 
 
-@lru_cache(maxsize=None)
+@cache
 def _run(case_id: str) -> tuple[list[str], TriageLevel]:
     case = next(c for c in CASES if c["id"] == case_id)
     result = assess(case["age"], case["sex"], answers=case["answers"], with_care=False)

@@ -11,6 +11,7 @@ import pytest
 
 from popliteal.interview import Interview, InterviewConfig, Question, run_jsonl
 from popliteal.interview.protocol import ProtocolError, check_reply
+from popliteal.knowledge import KnowledgeBase
 
 SPEC_KINDS = {"yes_no", "choice", "multi", "number"}
 
@@ -215,15 +216,8 @@ def test_over_real_text_streams() -> None:
     assert [m["type"] for m in lines] == ["question", "error", "question", "result"]
 
 
-def test_multi_answers_are_checked(mini_kb_dir) -> None:  # type: ignore[no-untyped-def]
-    from popliteal.knowledge import load_knowledge_base
-
-    with (mini_kb_dir / "findings" / "f.yaml").open("a", encoding="utf-8") as fh:
-        fh.write("- id: joints_hurting\n  kind: multi\n  label: other joints\n"
-                 "  question: \"Which other joints hurt?\"\n  group: joints\n  options:\n"
-                 "    - {value: hands, label: Hands}\n    - {value: hips, label: Hips}\n")
-    kb = load_knowledge_base(mini_kb_dir, require_spec_conditions=False)
-    iv = Interview.start(50, "female", kb=kb)
+def test_multi_answers_are_checked(multi_kb: KnowledgeBase) -> None:
+    iv = Interview.start(50, "female", kb=multi_kb)
     q = Question(id="joints_hurting", text="Which other joints hurt?", kind="multi",
                  options=["hands", "hips", "unknown"], group="joints", asked=0,
                  max_questions=20)

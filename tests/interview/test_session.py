@@ -5,14 +5,13 @@ from __future__ import annotations
 
 import json
 import random
-from pathlib import Path
 
 import pytest
 
 from popliteal.assessment import AssessmentInputError
 from popliteal.engine import UNKNOWN, AnswerError
 from popliteal.interview import Interview, InterviewConfig, InterviewState
-from popliteal.knowledge import FindingKind, UnknownFindingError, load_knowledge_base
+from popliteal.knowledge import FindingKind, KnowledgeBase, UnknownFindingError
 
 from .helpers import play, says_yes_to
 
@@ -105,13 +104,8 @@ def test_dont_know_is_accepted_for_every_kind_in_the_catalogue(kb) -> None:  # t
             assert iv.answer(fid, spelling).state.answers[-1].answer == UNKNOWN, kind
 
 
-def test_dont_know_for_a_multi_question(mini_kb_dir: Path) -> None:
-    with (mini_kb_dir / "findings" / "f.yaml").open("a", encoding="utf-8") as fh:
-        fh.write("- id: joints_hurting\n  kind: multi\n  label: other joints\n"
-                 "  question: \"Which other joints hurt?\"\n  group: joints\n  options:\n"
-                 "    - {value: hands, label: Hands}\n    - {value: hips, label: Hips}\n")
-    kb = load_knowledge_base(mini_kb_dir, require_spec_conditions=False)
-    iv = Interview.start(50, "female", kb=kb)
+def test_dont_know_for_a_multi_question(multi_kb: KnowledgeBase) -> None:
+    iv = Interview.start(50, "female", kb=multi_kb)
     assert iv.answer("joints_hurting", "unknown").state.answers[-1].answer == UNKNOWN
     assert iv.answer("joints_hurting", ["hips", "hands"]).state.answers[-1].answer == [
         "hands", "hips"]

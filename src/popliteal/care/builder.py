@@ -15,8 +15,7 @@ from popliteal.care.pain_relief import build_pain_relief
 from popliteal.care.plan import CarePlan, HelpStep, Treatment
 from popliteal.care.programme import build_programme
 from popliteal.care.schema import CareGuide, HelpItem, When
-from popliteal.knowledge.base import KnowledgeBase
-from popliteal.knowledge.schema import RemedyCategory, TriageLevel
+from popliteal.knowledge import KnowledgeBase, RemedyCategory, TriageLevel
 
 #: Remedies the plan covers in its own sections, not under "what may follow".
 _OWN_SECTIONS = {RemedyCategory.pain_relief, RemedyCategory.rice}

@@ -12,8 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from popliteal.care.schema import CareGuide, Claim, ConditionClass
-from popliteal.knowledge.base import KnowledgeBase
-from popliteal.knowledge.schema import Stage, TriageLevel
+from popliteal.knowledge import KnowledgeBase, Stage, TriageLevel
 
 URGENT = (TriageLevel.emergency_now, TriageLevel.urgent_same_day)
 

@@ -18,7 +18,7 @@ import yaml
 from pydantic import ValidationError
 
 from popliteal.care.schema import CareGuide, Claim, HelpItem
-from popliteal.knowledge.base import KnowledgeBase
+from popliteal.knowledge import KnowledgeBase
 
 
 class CareDataError(Exception):

@@ -13,7 +13,7 @@ from __future__ import annotations
 from popliteal.care.context import CareContext
 from popliteal.care.plan import NsaidScreen, PainRelief
 from popliteal.care.schema import Claim
-from popliteal.knowledge.schema import TriageLevel
+from popliteal.knowledge import TriageLevel
 
 NSAIDS = ("oral_nsaid", "topical_nsaid")
 

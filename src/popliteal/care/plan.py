@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from popliteal.knowledge.schema import Stage, TriageLevel
+from popliteal.knowledge import Stage, TriageLevel
 
 
 class Model(BaseModel):

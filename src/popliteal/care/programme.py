@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from popliteal.care.context import CareContext
 from popliteal.care.plan import ExerciseProgramme, ProgrammeExercise, ProgrammeWeek
-from popliteal.knowledge.schema import Dosage, Exercise, Stage
+from popliteal.knowledge import Dosage, Exercise, Stage
 
 #: Weight of an exercise that suits a condition but is not in D.5's list for it.
 UNLISTED_FIT = 0.4

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from popliteal.knowledge.schema import Id, SourceId, Stage, TriageLevel
+from popliteal.knowledge import Id, SourceId, Stage, TriageLevel
 
 
 class Strict(BaseModel):

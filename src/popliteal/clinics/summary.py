@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 
-from popliteal.knowledge.schema import TriageLevel
+from popliteal.knowledge import TriageLevel
 from popliteal.results import (
     AssessmentResult,
     Contribution,

@@ -14,8 +14,14 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from popliteal.assessment import check_patient
-from popliteal.engine import UNKNOWN, Evidence, build_evidence, compile_model, parse_answer
-from popliteal.engine.inference import posterior
+from popliteal.engine import (
+    UNKNOWN,
+    Evidence,
+    build_evidence,
+    compile_model,
+    parse_answer,
+    posterior,
+)
 from popliteal.interview.policy import Candidate, required_questions, score_candidates
 from popliteal.knowledge import FindingKind, KnowledgeBase, get_knowledge_base
 from popliteal.results import AssessmentResult

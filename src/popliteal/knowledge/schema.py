@@ -24,7 +24,7 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
-class TriageLevel(str, Enum):
+class TriageLevel(str, Enum):  # noqa: UP042 (StrEnum changes str()/f-string output)
     """The spec's five levels, most urgent first (``../shared/spec/interfaces.md``)."""
 
     emergency_now = "emergency_now"
@@ -72,7 +72,7 @@ class Source(Strict):
 # --------------------------------------------------------------------------- findings
 
 
-class FindingKind(str, Enum):
+class FindingKind(str, Enum):  # noqa: UP042 (StrEnum changes str()/f-string output)
     yes_no = "yes_no"
     choice = "choice"
     multi = "multi"
@@ -153,7 +153,7 @@ class Finding(Strict):
 # --------------------------------------------------------------------------- remedies
 
 
-class RemedyCategory(str, Enum):
+class RemedyCategory(str, Enum):  # noqa: UP042 (StrEnum changes str()/f-string output)
     pain_relief = "pain_relief"
     rice = "rice"
     injection = "injection"
@@ -257,7 +257,7 @@ class Condition(Strict):
 # --------------------------------------------------------------------------- exercises
 
 
-class Stage(str, Enum):
+class Stage(str, Enum):  # noqa: UP042 (StrEnum changes str()/f-string output)
     """Where a person is in recovery; programmes progress early -> middle -> late."""
 
     early = "early"  # irritable, first 1-2 weeks

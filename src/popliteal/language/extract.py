@@ -39,7 +39,7 @@ from popliteal.language.numbers import (
 if TYPE_CHECKING:
     from spacy.tokens import Span
 
-    from popliteal.knowledge.base import KnowledgeBase
+    from popliteal.knowledge import KnowledgeBase
     from popliteal.language.pipeline import LanguagePipeline
 
 

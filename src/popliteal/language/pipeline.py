@@ -35,7 +35,7 @@ if TYPE_CHECKING:
     from spacy.language import Language
     from spacy.tokens import Doc, Span
 
-    from popliteal.knowledge.base import KnowledgeBase
+    from popliteal.knowledge import KnowledgeBase
 
 SentenceSplitter = Literal["sentencizer", "pyrush"]
 #: The span group holding the chosen target spans (overlapping spans are allowed there).

@@ -18,7 +18,7 @@ from popliteal.language.lexicon import Lexicon, normalise_text
 if TYPE_CHECKING:
     from spacy.language import Language
 
-    from popliteal.knowledge.base import KnowledgeBase
+    from popliteal.knowledge import KnowledgeBase
 
 #: Most filler words (determiners, links) allowed between two words of a phrase.
 MAX_GAP = 3

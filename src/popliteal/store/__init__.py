@@ -33,6 +33,7 @@ from popliteal.store.records import (
     UserRecord,
 )
 from popliteal.store.repositories import Store
+from popliteal.store.retention import purge_expired
 from popliteal.store.settings import StoreSettings
 
 __all__ = [
@@ -57,5 +58,6 @@ __all__ = [
     "make_engine",
     "make_session_factory",
     "migrate",
+    "purge_expired",
     "session_scope",
 ]

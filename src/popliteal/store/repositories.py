@@ -27,7 +27,7 @@ from popliteal.results import AssessmentResult
 from popliteal.store import assessments, bookings, retention, users
 from popliteal.store import audit as audit_log
 from popliteal.store.db import make_engine, make_session_factory, migrate, session_scope
-from popliteal.store.models import Assessment, User, utcnow
+from popliteal.store.models import Assessment, Booking, User, utcnow
 from popliteal.store.records import (
     AnswerRecord,
     AssessmentRecord,
@@ -44,6 +44,21 @@ from popliteal.store.settings import (
 )
 
 APPEND_ATTEMPTS = 5
+
+
+def _set_handled(
+    session: Session,
+    row: Assessment | Booking,
+    kind: str,
+    username: str,
+    handled: bool,
+    now: datetime | None,
+) -> None:
+    """Mark ``row`` handled by ``username`` (or not handled again), audited in this session."""
+    row.handled_at = (now or utcnow()) if handled else None
+    row.handled_by = username if handled else None
+    audit_log.record(session, audit_log.clinician(username), "handle", kind, row.id)
+    session.flush()
 
 
 class Store:
@@ -244,10 +259,7 @@ class Store:
         """Mark an assessment handled by ``username`` (or not handled again)."""
         with self.transaction() as session:
             row = assessments.by_id(session, assessment_id, lock=True)
-            row.handled_at = (now or utcnow()) if handled else None
-            row.handled_by = username if handled else None
-            audit_log.record(session, audit_log.clinician(username), "handle", "assessment", row.id)
-            session.flush()
+            _set_handled(session, row, "assessment", username, handled, now)
             return AssessmentRecord.of(row)
 
     # ------------------------------------------------------------------ bookings
@@ -308,10 +320,7 @@ class Store:
     ) -> BookingRecord:
         with self.transaction() as session:
             row = bookings.by_id(session, booking_id)
-            row.handled_at = (now or utcnow()) if handled else None
-            row.handled_by = username if handled else None
-            audit_log.record(session, audit_log.clinician(username), "handle", "booking", row.id)
-            session.flush()
+            _set_handled(session, row, "booking", username, handled, now)
             return BookingRecord.of(row)
 
     # ------------------------------------------------------------------ clinicians

@@ -73,7 +73,8 @@ def triage(model: CompiledModel, age: int, sex: str, evidence: Evidence,
             rule="red_flag_no_self_care", level=TriageLevel.physio,
             patient=f"You reported a warning sign ({labels}), so this should not be managed "
                     "at home alone.",
-            clinician=f"Red flag(s) reported: {', '.join(flags)}; self-care excluded (C.2 rule 5)."))
+            clinician=f"Red flag(s) reported: {', '.join(flags)}; "
+                      "self-care excluded (C.2 rule 5)."))
 
     level = TriageLevel.most_urgent([d.level for d in details])
     details.sort(key=lambda d: d.level.rank)
