@@ -8,12 +8,13 @@ when the first text is read, so ``import popliteal`` stays fast.
 from __future__ import annotations
 
 from popliteal.language.errors import MAX_TEXT_CHARS, LanguageInputError
-from popliteal.language.extract import Extraction, TextFinding, extract_findings
+from popliteal.language.extract import Extraction, TextFinding, clear_cache, extract_findings
 
 __all__ = [
     "MAX_TEXT_CHARS",
     "Extraction",
     "LanguageInputError",
     "TextFinding",
+    "clear_cache",
     "extract_findings",
 ]

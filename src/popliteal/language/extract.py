@@ -118,6 +118,12 @@ def extract_findings(text: str, kb: KnowledgeBase) -> Extraction:
     return result
 
 
+def clear_cache() -> None:
+    """Forget every cached reading (benchmarks use it to time real work)."""
+    with _CACHE_LOCK:
+        _CACHE.clear()
+
+
 def _extract(text: str, kb: KnowledgeBase) -> Extraction:
     from popliteal.language.pipeline import get_pipeline
 
