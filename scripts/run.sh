@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# Set up and run the main job: the CLI assessing a worked example (the web app replaces this
-# once it lands).
+# Set up and run the main job: the web app and API on SQLite (var/popliteal.db), at the
+# address it prints. Pass --host/--port to change where it listens.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
-exec .venv/bin/popliteal assess --age 54 --sex female \
-  --text "Soft lump behind my right knee for 3 months, tight when I squat or straighten the leg. No calf swelling, no fever." "$@"
+export POPLITEAL_ENV=${POPLITEAL_ENV:-development}
+exec .venv/bin/popliteal serve --host 127.0.0.1 --port 8000 "$@"

@@ -18,3 +18,11 @@ if [[ "${1:-}" == "--with-browser" ]] && ! command -v chromium >/dev/null 2>&1; 
     echo "note: chromium is not installed and this user cannot apt-get it; browser tests will skip" >&2
   fi
 fi
+# axe-core for the accessibility checks of the browser tests: fetched here, never at test time.
+if [[ "${1:-}" == "--with-browser" ]] && [[ ! -f .cache/axe/node_modules/axe-core/axe.min.js ]]; then
+  if command -v npm >/dev/null 2>&1; then
+    npm install --silent --no-save --no-audit --no-fund --prefix .cache/axe axe-core@4 >/dev/null
+  else
+    echo "note: npm is missing, so axe-core is not installed; browser tests will skip" >&2
+  fi
+fi

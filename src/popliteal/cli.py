@@ -397,10 +397,14 @@ def serve(
     if level not in ("DEBUG", "INFO", "WARNING", "ERROR"):
         fail(f"--log-level {log_level!r}: use debug, info, warning or error")
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    shown_host = f"[{host}]" if ":" in host else host
-    err.print(f"Popliteal {__version__} on http://{shown_host}:{port}  (API /api/v1, schema "
+    shown_host = {"0.0.0.0": "127.0.0.1", "::": "[::1]"}.get(host) or (
+        f"[{host}]" if ":" in host else host)
+    out.print(f"Popliteal is running at http://{shown_host}:{port}/", highlight=False,
+              markup=False)
+    out.file.flush()  # seen at once even when stdout is a pipe
+    err.print(f"Popliteal {__version__}: pages /, clinician's desk /desk, API /api/v1, schema "
               f"/openapi.json; database {_shown_url(settings.store.database_url)}; "
-              f"env {settings.env})", highlight=False, markup=False)
+              f"env {settings.env}. Press Ctrl+C to stop.", highlight=False, markup=False)
     # The server's access log prints raw paths, which hold patients' tokens: it stays off;
     # the app logs method, route template and status instead.
     uvicorn.run(create_app(settings), host=host, port=port, access_log=False,

@@ -78,6 +78,9 @@ def create_app(settings: ApiSettings | None = None, *, warm_up: bool = True) -> 
     }
     install_error_handlers(app)
     include_routes(app)
+    from popliteal.web import install_web
+
+    install_web(app)  # the patient pages, the clinician's desk and their static files
     # Added innermost first: CORS (only if configured), body cap, error shield, log, headers.
     if settings.cors_origins:
         app.add_middleware(

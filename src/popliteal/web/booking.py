@@ -90,7 +90,8 @@ def _errors(exc: ValidationError) -> dict[str, str]:
     errors: dict[str, str] = {}
     for error in exc.errors():
         where = str(error["loc"][0]) if error["loc"] else "form"
-        key = "times" if where == "preferred_times" else where
+        key = {"preferred_times": "times", "consent_to_contact": "consent",
+               "assessment_id": "share"}.get(where, where)
         message = str(error["msg"]).removeprefix("Value error, ")
         if key == "name":
             message = "Please give your name (up to 100 characters)."

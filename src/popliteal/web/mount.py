@@ -1,12 +1,14 @@
 """Attach the pages to the FastAPI app: routers, static files, and HTML error pages.
 
 Errors on page routes become pages, not the API's JSON: a form with a missing or wrong CSRF
-token gets a friendly 403; an unknown address outside ``/api`` gets an HTML 404. The API's
-own error handling is untouched (its handler is kept and called for ``/api`` paths).
+token gets a friendly 403; a browser (``Accept: text/html``) asking for an unknown address
+outside ``/api`` gets an HTML 404. Everything else keeps the API's JSON error shape (its
+handler is kept and called), so API clients see no change.
 """
 
 from __future__ import annotations
 
+import inspect
 import re
 from importlib import resources
 from typing import Any
@@ -36,8 +38,12 @@ class CachedStaticFiles(StaticFiles):
         return response
 
 
-def _is_page(path: str) -> bool:
-    return not (path.startswith("/api/") or path == "/api" or path == "/openapi.json")
+def _wants_page(request: Request) -> bool:
+    """A browser asking for a page (not an API client) outside ``/api``."""
+    path = request.url.path
+    if path.startswith("/api/") or path == "/api" or path == "/openapi.json":
+        return False
+    return "text/html" in request.headers.get("accept", "")
 
 
 def install_web(app: FastAPI) -> None:
@@ -76,13 +82,15 @@ def install_web(app: FastAPI) -> None:
 
     async def http_error(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, StarletteHTTPException)
-        if _is_page(request.url.path) and exc.status_code in (404, 405):
+        if exc.status_code in (404, 405) and _wants_page(request):
             title = "Page not found" if exc.status_code == 404 else "Not allowed here"
             return error_page(request, PageError(
                 exc.status_code, title, "There is nothing at this address.",
                 action=("/", "Go to the start page")))
-        response: Response = await api_http_handler(request, exc)
-        return response
+        response = api_http_handler(request, exc)
+        if inspect.isawaitable(response):
+            response = await response
+        return response  # type: ignore[no-any-return]
 
     app.add_exception_handler(PageError, page_error)
     app.add_exception_handler(csrf.CsrfError, csrf_error)

@@ -78,8 +78,15 @@ def resume_url(request: Request, token: str) -> str:
 
 @router.get("/")
 def start_page(request: Request) -> Response:
-    has_assessment = bool(request.cookies.get(csrf.ASSESSMENT_COOKIE))
-    return render(request, "start.html", {"has_assessment": has_assessment})
+    return _start_page(request, has_assessment=bool(request.cookies.get(
+        csrf.ASSESSMENT_COOKIE)))
+
+
+def _start_page(request: Request, *, errors: dict[str, str] | None = None,
+                form: dict[str, Any] | None = None, has_assessment: bool = False) -> Response:
+    return render(request, "start.html", {
+        "errors": errors or {}, "form": form or {}, "has_assessment": has_assessment,
+        "retention_days": store_of(request).retention.days}, status=422 if errors else 200)
 
 
 def _start_errors(form: FormData) -> tuple[dict[str, str], dict[str, Any]]:
@@ -114,14 +121,12 @@ async def start(request: Request) -> Response:
             errors["text"] = ("Your words contain characters we cannot store. Please type "
                               "them again without special symbols.")
     if body is None:
-        return render(request, "start.html", {"errors": errors, "form": kept,
-                                              "has_assessment": False}, status=422)
+        return _start_page(request, errors=errors, form=kept)
     rate_limit(request, "assessments")
     try:
         _, token = interviews.start(store_of(request), body)
     except ApiError as exc:  # the language layer could not read the text
-        return render(request, "start.html", {"errors": {"text": exc.message}, "form": kept,
-                                              "has_assessment": False}, status=422)
+        return _start_page(request, errors={"text": exc.message}, form=kept)
     response = redirect(request, "/assessment/question")
     csrf.set_cookie(request, response, csrf.ASSESSMENT_COOKIE, token)
     return response
