@@ -1,0 +1,68 @@
+"""General wordings found missing by the dev vignettes (tests/fixtures/dev_vignettes.jsonl).
+
+Over a small knowledge base built here, so the rules tested are the lexicon's (the words
+"whenever", "every time", and pronouns for someone else), not the packaged catalogue's
+phrases. One test reads the packaged catalogue: "the back of my knee" (where every patient
+here hurts) must not be read as a knee that bends backwards.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from popliteal.knowledge import load_knowledge_base
+from popliteal.knowledge.base import KnowledgeBase
+from popliteal.language import extract_findings
+
+from .kb_fixture import FINDINGS, _f, make_kb
+
+EXTRA = [
+    _f("pain_on_squatting", "pain", ["when i squat"]),
+    _f("pain_at_night", "pain", ["wakes me up"]),
+    _f("unable_to_bear_weight", "mechanics", ["i can't walk"]),
+]
+
+
+@pytest.fixture(scope="module")
+def words_kb() -> KnowledgeBase:
+    return make_kb([*FINDINGS, *EXTRA], "test-general-wordings")
+
+
+@pytest.mark.parametrize(
+    ("text", "finding_id"),
+    [
+        ("It hurts whenever I squat.", "pain_on_squatting"),
+        ("Pain every time I squat down.", "pain_on_squatting"),
+        ("My son says it hurts when he squats.", "pain_on_squatting"),
+        ("The pain wakes him up most nights.", "pain_at_night"),
+        ("It wakes them up.", "pain_at_night"),
+        ("Since the fall she can't walk.", "unable_to_bear_weight"),
+    ],
+)
+def test_other_triggers_and_people(text: str, finding_id: str, words_kb: KnowledgeBase) -> None:
+    found = extract_findings(text, words_kb).get(finding_id)
+    assert found is not None and found.present is True, text
+
+
+def test_pronoun_variants_still_negate(words_kb: KnowledgeBase) -> None:
+    found = extract_findings("He has no trouble at night, nothing wakes him up.", words_kb)
+    assert found.get("pain_at_night") is None or found.get("pain_at_night").present is False
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "It hurts at the back of the knee.",
+        "Pain at the back of my left knee when I walk.",
+        "My calf and the back of my knee ache.",
+    ],
+)
+def test_back_of_knee_is_not_hyperextension(text: str) -> None:
+    found = extract_findings(text, load_knowledge_base()).get("knee_hyperextends_wobbly")
+    assert found is None, text
+
+
+def test_knee_bending_backwards_is_still_read() -> None:
+    found = extract_findings("My knee bends backwards too much when I stand.",
+                             load_knowledge_base()).get("knee_hyperextends_wobbly")
+    assert found is not None and found.present is True
