@@ -79,16 +79,11 @@ def assess(age: Any, sex: Any, text: str | None = None,
     results: dict[str, FindingResult] = {}
     unparsed: list[str] = []
     if text is not None:
-        from popliteal.language import LanguageInputError, extract_findings
-
-        try:
-            extraction = extract_findings(text, kb)
-        except LanguageInputError as exc:
-            raise AssessmentInputError(str(exc)) from exc
+        extraction = read_text(kb, text)
         unparsed = list(extraction.unparsed_sentences)
         for tf in extraction.findings:
             finding = kb.findings[tf.id]
-            value: Any = tf.value if finding.kind is not FindingKind.yes_no else tf.present
+            value = text_answer(kb, tf)
             if value is None:
                 continue
             merged[tf.id] = value
@@ -164,12 +159,28 @@ def _ranked_conditions(model: CompiledModel, ranking: Ranking) -> list[RankedCon
     return out
 
 
-def _care_plan(kb: KnowledgeBase, age: int, sex: str, level: Any, ranking: Ranking,
-               evidence: Any) -> dict[str, Any] | None:
+def read_text(kb: KnowledgeBase, text: str) -> Any:
+    """The findings in ``text`` (an ``Extraction``); unreadable text is an input error.
+
+    Shared by :func:`assess` and the interview, so both refuse the same texts the same way.
+    """
+    from popliteal.language import LanguageInputError, extract_findings
+
     try:
-        from popliteal.care import build_care_plan
-    except ImportError:  # the care package is optional until it lands
-        return None
+        return extract_findings(text, kb)
+    except LanguageInputError as exc:
+        raise AssessmentInputError(str(exc)) from exc
+
+
+def text_answer(kb: KnowledgeBase, tf: Any) -> Any:
+    """A text finding as an answer: present/absent for yes/no, else its value (maybe None)."""
+    return tf.present if kb.findings[tf.id].kind is FindingKind.yes_no else tf.value
+
+
+def _care_plan(kb: KnowledgeBase, age: int, sex: str, level: Any, ranking: Ranking,
+               evidence: Any) -> dict[str, Any]:
+    from popliteal.care import build_care_plan
+
     plan = build_care_plan(kb, age=age, sex=sex, level=level,
                            conditions=list(zip(ranking.condition_ids, ranking.probabilities,
                                                strict=True)),

@@ -112,6 +112,12 @@ def required_questions(kb: KnowledgeBase, model: CompiledModel, post: FloatArray
     return out
 
 
+def established_by(finding: Finding) -> set[str]:
+    """The yes/no findings an answer to a choice or number question can settle."""
+    return {f for o in finding.options for f in o.implies} | {
+        f for r in finding.ranges for f in [*r.implies, *r.denies]}
+
+
 def askable(kb: KnowledgeBase, finding: Finding, evidence: Evidence, answered: set[str]) -> bool:
     """Not yet known or answered, and its skip logic allows it."""
     if finding.id in answered:
@@ -120,8 +126,7 @@ def askable(kb: KnowledgeBase, finding: Finding, evidence: Evidence, answered: s
             finding.id in evidence.present or finding.id in evidence.absent):
         return False
     if finding.kind is not FindingKind.yes_no:
-        implied = {f for o in finding.options for f in o.implies} | {
-            f for r in finding.ranges for f in [*r.implies, *r.denies]}
+        implied = established_by(finding)
         if implied and implied <= (evidence.present | evidence.absent):
             return False
     if finding.ask_if_any and not any(f in evidence.present for f in finding.ask_if_any):
@@ -161,9 +166,7 @@ def score_candidates(model: CompiledModel, age: int, post: FloatArray, evidence:
             levels_up = max(0, current.rank - raised.rank)
             triage_gain = p_yes_by_id.get(fid, finding.background) * levels_up
         else:
-            implied = {f for o in finding.options for f in o.implies} | {
-                f for r in finding.ranges for f in [*r.implies, *r.denies]}
-            info = max((gains.get(f, 0.0) for f in implied), default=0.0)
+            info = max((gains.get(f, 0.0) for f in established_by(finding)), default=0.0)
             triage_gain = 0.0
         value = info + TRIAGE_WEIGHT * triage_gain
         if last_group is not None and finding.group == last_group:

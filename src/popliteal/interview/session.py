@@ -13,7 +13,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from popliteal.assessment import check_patient
+from popliteal.assessment import check_patient, read_text, text_answer
 from popliteal.engine import (
     UNKNOWN,
     Evidence,
@@ -213,17 +213,9 @@ def _text_answers(kb: KnowledgeBase, text: str | None) -> dict[str, Any]:
     """
     if text is None:
         return {}
-    from popliteal.assessment import AssessmentInputError
-    from popliteal.language import LanguageInputError, extract_findings
-
-    try:
-        extraction = extract_findings(text, kb)
-    except LanguageInputError as exc:
-        raise AssessmentInputError(str(exc)) from exc
     out: dict[str, Any] = {}
-    for tf in extraction.findings:
-        finding = kb.findings[tf.id]
-        value = tf.present if finding.kind is FindingKind.yes_no else tf.value
+    for tf in read_text(kb, text).findings:
+        value = text_answer(kb, tf)
         if value is not None:
             out[tf.id] = value
     return out

@@ -60,14 +60,11 @@ def level_from_ranking(model: CompiledModel, age: int, sex: str, evidence: Evide
     eligible[np.arange(len(post)), post.argmax(axis=1)] = True
     level_rank = np.where(eligible, ranks, 99)
     best_per_reading = level_rank.min(axis=1)
-    reading = int(best_per_reading.argmin())
-    best_rank = int(best_per_reading[reading])
+    best_rank = int(best_per_reading.min())
+    exact = bool(best_per_reading[0] == best_rank)
+    # prefer the patient's own reading when it reaches the level (the first row)
+    reading = 0 if exact else int(best_per_reading.argmin())
     candidates = np.where(level_rank[reading] == best_rank)[0]
     ci = int(candidates[post[reading, candidates].argmax()])
-    exact = best_per_reading[0] == best_rank
-    if exact:
-        reading = 0
-        candidates = np.where(level_rank[0] == best_rank)[0]
-        ci = int(candidates[post[0, candidates].argmax()])
     return RankingLevel(model.urgency[ci], model.condition_ids[ci], float(post[reading, ci]),
-                        bool(exact))
+                        exact)
