@@ -1,21 +1,27 @@
 """API benchmark: whole assessments through HTTP beside a trivial endpoint, in the same run.
 
-Starts ``popliteal serve`` (one process, a temporary SQLite file in WAL mode with
-synchronous=FULL, so every answer is fsynced before it is acknowledged) on a free loopback
-port, then, with the same client and concurrency, drives:
+Starts ``popliteal serve`` (``--workers`` processes; by default a temporary SQLite file in WAL
+mode with synchronous=FULL, so every answer is fsynced before it is acknowledged) on a free
+loopback port, then, with the same client and concurrency, drives:
 
-- ``--assessments`` whole assessments: start (POST), every answer (POST) until the interview
-  ends, then the result (GET); each HTTP request is timed;
+- ``--assessments`` whole assessments, each patient with a text of their own (so the
+  language layer's per-text cache never helps): start (POST), every answer (POST) until the
+  interview ends, then the result (GET); each HTTP request is timed;
 - as many ``GET /api/v1/health`` requests as the assessments made in total.
 
 Prints requests per second and p50/p99 latency for both, the ratio of throughputs (target:
-the assessment's at least half the trivial endpoint's), and assessments per second.
-Run: .venv/bin/python benchmarks/api_benchmark.py [--assessments 40] [--concurrency 4]
+the assessment's at least half the trivial endpoint's), assessments per second, and the
+server's CPU time per request for both (from /proc). The CPU figure does not depend on the
+client: the client (httpx in threads) runs on the same machine, competes for its cores, and
+caps the trivial endpoint's rate, which flatters the throughput ratio.
+Run: .venv/bin/python benchmarks/api_benchmark.py [--assessments 200] [--concurrency 4]
+     [--workers 1] [--database-url postgresql+psycopg2://...]
 """
 
 from __future__ import annotations
 
 import argparse
+import itertools
 import random
 import statistics
 import sys
@@ -26,16 +32,28 @@ from collections.abc import Callable
 from pathlib import Path
 
 import httpx
-from api_server import Server
 
-TEXTS = [
-    "Pain behind my knee and a swelling that feels tight when I bend it.",
-    "My calf is swollen and warm after a long flight.",
-    "I twisted my knee playing football, it clicks and locks.",
-    "Aching at the back of the knee when I run uphill.",
-    "Sharp pain behind the knee when I straighten it fully.",
-    "Knee stiff in the morning for an hour, both knees, fingers swollen too.",
-]
+from popliteal.api.local_server import LocalServer as Server
+
+# Every patient gets a different text (as in a clinic), built from these parts, so the
+# language layer's per-text cache never answers for a new patient.
+OPENINGS = ["Pain behind my knee", "Aching at the back of my left knee",
+            "Sharp pain behind the right knee", "My calf and the back of my knee hurt",
+            "Tightness behind my knee", "A dull ache in the back of the knee"]
+DETAILS = ["when I bend it", "after a long flight", "since I twisted it playing football",
+           "when I run uphill", "when I straighten it fully", "and it is swollen and warm",
+           "and it clicks and locks", "stiff in the morning for an hour",
+           "with a lump I can feel", "after gardening all day"]
+SINCE = ["for {n} days", "for about {n} weeks", "since {n} days ago", "on and off for {n} months"]
+
+
+def patient_text(index: int) -> str:
+    """The ``index``-th of 2,160 different texts (opening x detail x duration phrase x 1-9)."""
+    index, opening = divmod(index, len(OPENINGS))
+    index, detail = divmod(index, len(DETAILS))
+    index, since = divmod(index, len(SINCE))
+    return (f"{OPENINGS[opening]} {DETAILS[detail]}, "
+            f"{SINCE[since].format(n=index % 9 + 1)}.")
 
 
 def answer_for(question: dict, rng: random.Random) -> object:
@@ -46,7 +64,8 @@ def answer_for(question: dict, rng: random.Random) -> object:
     return rng.choice(question["options"])
 
 
-def one_assessment(client: httpx.Client, rng: random.Random, timings: list[float]) -> int:
+def one_assessment(client: httpx.Client, rng: random.Random, timings: list[float],
+                   index: int) -> int:
     """Start, answer until done, result. Returns the number of requests made."""
     def timed(call: Callable[[], httpx.Response]) -> httpx.Response:
         start = time.perf_counter()
@@ -56,7 +75,7 @@ def one_assessment(client: httpx.Client, rng: random.Random, timings: list[float
         return response
 
     body = {"age": rng.randint(16, 85), "sex": rng.choice(["female", "male"]),
-            "text": rng.choice(TEXTS), "consent": True}
+            "text": patient_text(index), "consent": True}
     started = timed(lambda: client.post("/api/v1/assessments", json=body)).json()
     token, question = started["token"], started["next_question"]
     requests = 1
@@ -90,15 +109,21 @@ def pct(values: list[float], q: float) -> float:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--assessments", type=int, default=40)
+    parser.add_argument("--assessments", type=int, default=200)
     parser.add_argument("--concurrency", type=int, default=4)
     parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--workers", type=int, default=1, help="server processes")
+    parser.add_argument("--database-url", default=None,
+                        help="default: a temporary SQLite file (WAL); a PostgreSQL URL gets "
+                             "real rows written into that database")
     args = parser.parse_args()
-    if not 1 <= args.assessments <= 2000 or not 1 <= args.concurrency <= 64:
-        parser.error("--assessments 1-2000, --concurrency 1-64")
+    if not 1 <= args.assessments <= 2000 or not 1 <= args.concurrency <= 64 or not (
+            1 <= args.workers <= 16):
+        parser.error("--assessments 1-2000, --concurrency 1-64, --workers 1-16")
 
     with tempfile.TemporaryDirectory() as tmp:
-        server = Server(f"sqlite:///{Path(tmp) / 'bench.db'}").wait_ready()
+        db_url = args.database_url or f"sqlite:///{Path(tmp) / 'bench.db'}"
+        server = Server(db_url, workers=args.workers).wait_ready()
         try:
             with httpx.Client(base_url=server.url) as warm:  # first-request costs, not measured
                 for _ in range(20):
@@ -106,6 +131,7 @@ def main() -> int:
             lock = threading.Lock()
             a_timings: list[float] = []
             counts = [0]
+            patients = itertools.count()  # next() on it is atomic: a unique number each
             per_worker = [args.assessments // args.concurrency
                           + (1 if i < args.assessments % args.concurrency else 0)
                           for i in range(args.concurrency)]
@@ -113,12 +139,15 @@ def main() -> int:
             def assess_work(index: int, client: httpx.Client) -> None:
                 rng = random.Random(args.seed * 1000 + index)
                 mine: list[float] = []
-                made = sum(one_assessment(client, rng, mine) for _ in range(per_worker[index]))
+                made = sum(one_assessment(client, rng, mine, next(patients))
+                           for _ in range(per_worker[index]))
                 with lock:
                     a_timings.extend(mine)
                     counts[0] += made
 
+            cpu_before = server.cpu_seconds()
             a_elapsed = run_parallel(args.concurrency, assess_work, server.url)
+            a_cpu = server.cpu_seconds() - cpu_before
             n_health = counts[0]
             h_timings: list[float] = []
 
@@ -133,12 +162,16 @@ def main() -> int:
                 with lock:
                     h_timings.extend(mine)
 
+            cpu_before = server.cpu_seconds()
             h_elapsed = run_parallel(args.concurrency, health_work, server.url)
+            h_cpu = server.cpu_seconds() - cpu_before
         finally:
             server.stop()
 
     a_rps, h_rps = len(a_timings) / a_elapsed, len(h_timings) / h_elapsed
-    print(f"server: 1 uvicorn process, SQLite (WAL, synchronous=FULL); client: httpx, "
+    database = ("PostgreSQL" if args.database_url and args.database_url.startswith("postgresql")
+                else "SQLite (WAL, synchronous=FULL)")
+    print(f"server: {args.workers} uvicorn process(es), {database}; client: httpx, "
           f"concurrency {args.concurrency}; python {sys.version.split()[0]}")
     print(f"assessments: {args.assessments} whole assessments, {len(a_timings)} requests "
           f"({len(a_timings) / args.assessments:.1f} per assessment) in {a_elapsed:.2f} s")
@@ -147,6 +180,9 @@ def main() -> int:
     print(f"  /health (trivial):   {h_rps:8.1f} req/s  p50 {pct(h_timings, 0.5):6.1f} ms  "
           f"p99 {pct(h_timings, 0.99):6.1f} ms  ({len(h_timings)} requests)")
     print(f"  whole assessments:   {args.assessments / a_elapsed:8.2f} per second")
+    a_ms, h_ms = a_cpu / len(a_timings) * 1000, h_cpu / len(h_timings) * 1000
+    print(f"server CPU per request: assessment {a_ms:.2f} ms, /health {h_ms:.2f} ms "
+          f"(/health's cost is {h_ms / a_ms:.2f} of the assessment's)")
     ratio = a_rps / h_rps
     print(f"ratio assessment/trivial throughput: {ratio:.2f} (target >= 0.50: "
           f"{'met' if ratio >= 0.5 else 'NOT met'})")

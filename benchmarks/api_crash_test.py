@@ -20,8 +20,8 @@ import time
 from pathlib import Path
 
 import httpx
-from api_server import Server
 
+from popliteal.api.local_server import LocalServer as Server
 from popliteal.store import Store
 
 FINDINGS = ["calf_swelling", "knee_swelling", "fever", "knee_locking", "pain_at_night"]

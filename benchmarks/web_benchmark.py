@@ -24,7 +24,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from api_server import Server
+from popliteal.api.local_server import LocalServer as Server
 
 PHONE = {"width": 320, "height": 640}
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",

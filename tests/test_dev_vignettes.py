@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 
 from popliteal.assessment import assess
-from popliteal.evaluation import read_vignettes, evaluate
+from popliteal.evaluation import evaluate, read_vignettes
 
 DEV = Path(__file__).parent / "fixtures" / "dev_vignettes.jsonl"
 

@@ -380,6 +380,9 @@ def serve(
     host: Annotated[str, typer.Option(help="Interface to listen on.")] = "127.0.0.1",
     port: Annotated[int, typer.Option(min=1, max=65535, help="TCP port.")] = 8000,
     log_level: Annotated[str, typer.Option(help="debug, info, warning or error.")] = "info",
+    workers: Annotated[int, typer.Option(
+        min=1, max=64, help="Server processes sharing the port (one per core; all share the "
+        "database, so any of them can continue any interview).")] = 1,
 ) -> None:
     """Start the web app and API (database: POPLITEAL_DATABASE_URL, SQLite by default)."""
     import logging
@@ -407,8 +410,12 @@ def serve(
               f"env {settings.env}. Press Ctrl+C to stop.", highlight=False, markup=False)
     # The server's access log prints raw paths, which hold patients' tokens: it stays off;
     # the app logs method, route template and status instead.
-    uvicorn.run(create_app(settings), host=host, port=port, access_log=False,
-                log_level=log_level.lower(), server_header=False)
+    options: dict[str, Any] = {"host": host, "port": port, "access_log": False,
+                               "log_level": log_level.lower(), "server_header": False}
+    if workers == 1:
+        uvicorn.run(create_app(settings), **options)
+    else:  # each worker process builds its own app (and store) from the same environment
+        uvicorn.run("popliteal.api:create_app", factory=True, workers=workers, **options)
 
 
 @users_app.command("add")

@@ -3,33 +3,22 @@ helper that runs a patient's whole interview."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from typing import Any
 
 import pytest
 from api_helpers import API, CLINICIAN, PATIENT_TEXT, make_settings, pick_answer
 from fastapi.testclient import TestClient
 
-from popliteal.api import ApiSettings, create_app
+# The fixtures "client" and "store", shared with tests/web: pytest registers them here.
+from app_fixtures import app_client, app_store  # noqa: F401
+from popliteal.api import ApiSettings
 from popliteal.store import Store
 
 
 @pytest.fixture
 def settings(db_url: str) -> ApiSettings:
     return make_settings(db_url)
-
-
-@pytest.fixture
-def client(settings: ApiSettings) -> Iterator[TestClient]:
-    with TestClient(create_app(settings), base_url="https://testserver") as test_client:
-        yield test_client
-
-
-@pytest.fixture
-def store(client: TestClient) -> Store:
-    """The very store the app uses."""
-    app_store: Store = client.app.state.store  # type: ignore[attr-defined]
-    return app_store
 
 
 @pytest.fixture

@@ -7,6 +7,7 @@ pipeline loads at start-up), so these are marked slow.
 from __future__ import annotations
 
 import threading
+import time
 from typing import Any
 
 import httpx
@@ -94,7 +95,7 @@ def test_kill_9_during_answers_loses_no_acknowledged_answer(tmp_path) -> None:  
         worker.start()
         while len(acknowledged) < 25 and worker.is_alive():
             threading.Event().wait(0.01)
-        server.kill()
+        server.kill9()
         stop.set()
         worker.join(timeout=30)
     finally:
@@ -114,3 +115,49 @@ def test_kill_9_during_answers_loses_no_acknowledged_answer(tmp_path) -> None:  
         assert state.status_code == 200
     finally:
         restarted.stop()
+
+
+def _alive(pid: int) -> bool:
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] != "Z"  # a zombie is dead
+    except OSError:
+        return False
+
+
+def test_serve_with_two_workers_on_sqlite(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """``serve --workers 2``: two processes on one SQLite file, any may take any request."""
+    server = Server(f"sqlite:///{tmp_path / 'workers.db'}", workers=2).wait_ready()
+    try:
+        with open(f"/proc/{server.process.pid}/task/{server.process.pid}/children") as f:
+            children = [int(c) for c in f.read().split()]
+        assert len(children) >= 2  # the two workers (and multiprocessing's resource tracker)
+        finished: list[int] = []
+
+        def patient(_: int) -> None:
+            with httpx.Client(base_url=server.url, timeout=30) as client:
+                started = client.post(f"{API}/assessments", json={
+                    "age": 58, "sex": "female", "text": TEXT, "consent": True})
+                assert started.status_code == 201, started.text
+                token, question = started.json()["token"], started.json()["next_question"]
+                while question is not None:
+                    response = client.post(f"{API}/assessments/{token}/answers", json={
+                        "id": question["id"], "answer": pick_answer(question)})
+                    assert response.status_code == 200, response.text
+                    question = response.json()["next_question"]
+                assert client.get(f"{API}/assessments/{token}/result").status_code == 200
+                finished.append(1)
+
+        threads = [threading.Thread(target=patient, args=(i,)) for i in range(4)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join(timeout=120)
+        assert len(finished) == 4
+        server.kill9()
+        deadline = time.monotonic() + 10  # SIGKILL is delivered at once, death takes a moment
+        while any(_alive(pid) for pid in children) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not any(_alive(pid) for pid in children)
+    finally:
+        server.stop()

@@ -68,6 +68,17 @@ def test_rate_limit_on_login(db_url: str) -> None:
         assert codes == [401, 401, 429]
 
 
+def test_rate_limit_on_booking_requests(db_url: str) -> None:
+    """A booking puts a name and phone number in front of the clinic's team: no flooding."""
+    settings = make_settings(db_url, rate_bookings_per_minute=2)
+    booking = {"name": "Tan Ah Kow", "phone": "91234567", "branch_id": "serangoon",
+               "preferred_times": ["saturday morning"], "consent_to_contact": True}
+    with TestClient(create_app(settings, warm_up=False), base_url="https://testserver") as c:
+        codes = [c.post(f"{API}/bookings", json=booking).status_code for _ in range(3)]
+        assert codes == [201, 201, 429]
+        assert c.post(f"{API}/bookings", json=booking).json()["error"]["code"] == "rate_limited"
+
+
 def test_token_bucket_refills_and_bounds_memory() -> None:
     now = [0.0]
     bucket = TokenBucket(60, burst=2, max_keys=3, clock=lambda: now[0])
@@ -99,8 +110,10 @@ def test_settings_from_env_defaults_and_values(tmp_path) -> None:  # type: ignor
     custom = ApiSettings.from_env({
         "POPLITEAL_DATABASE_URL": "postgresql+psycopg2://u@db/p",
         "POPLITEAL_SECRET_KEY": "k" * 40, "POPLITEAL_CORS_ORIGINS": "https://a.sg, https://b.sg/",
-        "POPLITEAL_RATE_ASSESSMENTS_PER_MINUTE": "30", "POPLITEAL_MAX_BODY_BYTES": "20000"})
+        "POPLITEAL_RATE_ASSESSMENTS_PER_MINUTE": "30", "POPLITEAL_MAX_BODY_BYTES": "20000",
+        "POPLITEAL_RATE_BOOKINGS_PER_MINUTE": "7"})
     assert custom.cors_origins == ("https://a.sg", "https://b.sg")
+    assert custom.rate_bookings_per_minute == 7 and default.rate_bookings_per_minute == 5
     assert custom.rate_assessments_per_minute == 30 and custom.max_body_bytes == 20000
     with pytest.raises(ValidationError):
         ApiSettings.from_env({"POPLITEAL_CORS_ORIGINS": "*", "POPLITEAL_DATA_DIR": str(tmp_path)})

@@ -105,3 +105,30 @@ def test_posterior_sums_to_one_on_the_packaged_model(model, kb) -> None:  # type
     p = posterior(model, 40, "female", ev)
     assert math.isclose(float(p.sum()), 1.0)
     assert len(p) == len(kb.conditions)
+
+
+_FINGERPRINT = """
+import hashlib
+from popliteal.interview import Interview
+iv = Interview.start(58, "female", "Swollen warm calf and pain behind my knee after a long flight.")
+for fid, value in [("fever", "no"), ("knee_swelling", "yes"), ("calf_tender", "unknown")]:
+    iv = iv.answer(fid, value)
+result = iv.result().model_dump_json()
+question = iv.next_question()
+print(hashlib.sha256((result + repr(question)).encode()).hexdigest())
+"""
+
+
+def test_the_same_answers_give_the_same_bits_in_every_process() -> None:
+    """Two server processes serving one interview must agree exactly: set order (which
+    depends on PYTHONHASHSEED) must not leak into sums, rankings or the next question."""
+    import os
+    import subprocess
+    import sys
+
+    prints = {
+        subprocess.run([sys.executable, "-c", _FINGERPRINT], capture_output=True, text=True,
+                       check=True, env={**os.environ, "PYTHONHASHSEED": seed}).stdout
+        for seed in ("0", "1", "12345")
+    }
+    assert len(prints) == 1, prints

@@ -148,10 +148,12 @@ def test_state_and_result(store: Store) -> None:
         "conditions": [{"id": "bakers_cyst", "probability": 0.4}, {"id": "meniscus_tear"}],
         "triage": {"level": "physio", "reasons": []},
     }
-    record = store.set_result(assessment_id, result)
-    assert record.triage_level == "physio" and record.top_condition == "bakers_cyst"
+    store.set_result(assessment_id, result)
     again = store.get_assessment_by_token(token)
     assert again is not None
+    assert again.triage_level == "physio" and again.top_condition == "bakers_cyst"
+    with pytest.raises(NotFound):
+        store.set_result(assessment_id + 1000, result)
     assert again.state == {"asked": ["a", "b"]} and again.result == result
 
 
@@ -233,3 +235,68 @@ def test_records_do_not_show_personal_data_in_repr(store: Store) -> None:
         consent=True, age=54, sex="female", text=PATIENT_TEXT, state=STATE
     )
     assert PATIENT_TEXT not in repr(record) and token not in repr(record)
+
+
+# ------------------------------------------------------- the patient's one-transaction path
+
+
+def test_open_assessment_reads_record_and_log_together(store: Store) -> None:
+    assessment_id, token = _new(store)
+    store.append_answer(assessment_id, "calf_swelling", "yes")
+    opened = store.open_assessment(token)
+    assert opened is not None
+    record, log = opened
+    assert record.id == assessment_id and record.state == STATE
+    assert [(a.seq, a.finding_id, a.answer) for a in log] == [(1, "calf_swelling", "yes")]
+    assert log[0].created_at.tzinfo is not None  # aware UTC on both backends
+    opens = [e for e in store.audit_entries() if e.action == "open"]
+    assert [e.object_id for e in opens] == [str(assessment_id)]
+    store.open_assessment(token, record_access=False)
+    assert len([e for e in store.audit_entries() if e.action == "open"]) == 1
+    assert store.open_assessment("no-such-token") is None
+    assert store.open_assessment("") is None
+
+
+def test_append_by_token_returns_the_log_with_the_new_answer(store: Store) -> None:
+    assessment_id, token = _new(store)
+    first = store.append_answer_by_token(token, "calf_swelling", "yes")
+    assert first is not None
+    record, log = first
+    assert record.id == assessment_id
+    assert [(a.seq, a.finding_id) for a in log] == [(1, "calf_swelling")]
+    second = store.append_answer_by_token(token, "fever", False, expected_seq=2)
+    assert second is not None
+    assert [(a.seq, a.finding_id, a.answer) for a in second[1]] == [
+        (1, "calf_swelling", "yes"), (2, "fever", False)]
+    # What the function returned is what a fresh read (another process) sees.
+    assert [(a.seq, a.finding_id, a.answer) for a in store.list_answers(assessment_id)] == [
+        (a.seq, a.finding_id, a.answer) for a in second[1]]
+    answered = [e for e in store.audit_entries() if e.action == "answer"]
+    assert len(answered) == 2
+
+
+def test_append_by_token_refusals_write_nothing(store: Store) -> None:
+    assessment_id, token = _new(store)
+    assert store.append_answer_by_token("no-such-token", "fever", "no") is None
+    store.append_answer_by_token(token, "fever", "no")
+    with pytest.raises(AnswerConflict) as raised:
+        store.append_answer_by_token(token, "fever", "no", expected_seq=1)  # a retried request
+    assert raised.value.actual_seq == 2
+
+    def full(log: list[object]) -> None:
+        raise LookupError(f"{len(log)} answers already")
+
+    with pytest.raises(LookupError, match="1 answers already"):
+        store.append_answer_by_token(token, "knee_swelling", "yes", check=full)
+    with pytest.raises(InvalidInput):
+        store.append_answer_by_token(token, "", "yes")
+    assert [a.finding_id for a in store.list_answers(assessment_id)] == ["fever"]
+    assert len([e for e in store.audit_entries() if e.action == "answer"]) == 1
+
+
+def test_append_by_token_refuses_an_expired_assessment(store: Store) -> None:
+    past = datetime.now(UTC) - store.retention - timedelta(days=1)
+    record, token = store.create_assessment(
+        consent=True, age=54, sex="female", text="", state={}, now=past)
+    assert store.append_answer_by_token(token, "fever", "no") is None
+    assert store.list_answers(record.id) == []

@@ -15,6 +15,7 @@ import textwrap
 import threading
 import time
 
+import pytest
 from sqlalchemy import text
 
 from popliteal.store import Store, make_engine
@@ -60,9 +61,20 @@ def test_two_engines_share_one_interview(db_url: str) -> None:
         second.dispose()
 
 
-def test_concurrent_appends_get_distinct_consecutive_seqs(db_url: str) -> None:
+@pytest.mark.parametrize("by_token", [False, True], ids=["by-id", "by-token"])
+def test_concurrent_appends_get_distinct_consecutive_seqs(db_url: str, by_token: bool) -> None:
+    """Two engines (as two processes), six threads: by id (the UPDATE lock) and by token
+    (the API's path: SELECT ... FOR UPDATE on PostgreSQL, a retry on a taken seq)."""
     stores = [Store.from_url(db_url), Store(make_engine(db_url))]
-    assessment_id, _ = _assessment(stores[0])
+    assessment_id, token = _assessment(stores[0])
+
+    def append(store: Store, finding: str) -> int:
+        if not by_token:
+            return store.append_answer(assessment_id, finding, "yes")
+        appended = store.append_answer_by_token(token, finding, "yes")
+        assert appended is not None
+        return appended[1][-1].seq
+
     got: list[int] = []
     errors: list[BaseException] = []
     lock = threading.Lock()
@@ -70,7 +82,7 @@ def test_concurrent_appends_get_distinct_consecutive_seqs(db_url: str) -> None:
     def work(store: Store, worker: int) -> None:
         try:
             for index in range(10):
-                seq = store.append_answer(assessment_id, f"w{worker}_{index}", "yes")
+                seq = append(store, f"w{worker}_{index}")
                 with lock:
                     got.append(seq)
         except BaseException as exc:  # reported below

@@ -6,33 +6,20 @@ thread and Debian's chromium.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from fastapi.testclient import TestClient
 from web_helpers import CLINICIAN, make_settings
 
-from popliteal.api import ApiSettings, create_app
+# The fixtures "client" and "store", shared with tests/api: pytest registers them here.
+from app_fixtures import app_client, app_store  # noqa: F401
+from popliteal.api import ApiSettings
 from popliteal.store import Store
 
 
 @pytest.fixture
 def settings(tmp_path: Path) -> ApiSettings:
     return make_settings(f"sqlite:///{tmp_path / 'web.db'}")
-
-
-@pytest.fixture
-def client(settings: ApiSettings) -> Iterator[TestClient]:
-    # https: the cookies are Secure outside development, and a client only returns them there
-    with TestClient(create_app(settings), base_url="https://testserver") as test_client:
-        yield test_client
-
-
-@pytest.fixture
-def store(client: TestClient) -> Store:
-    app_store: Store = client.app.state.store  # type: ignore[attr-defined]
-    return app_store
 
 
 @pytest.fixture

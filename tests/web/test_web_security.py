@@ -152,3 +152,17 @@ def test_login_is_rate_limited(tmp_path: Path) -> None:
                                                    "password": "y"}).status_code
                  for _ in range(3)]
         assert codes == [401, 401, 429]
+
+
+def test_booking_form_is_rate_limited(tmp_path: Path) -> None:
+    settings = make_settings(f"sqlite:///{tmp_path / 'rl.db'}", rate_bookings_per_minute=2)
+    with TestClient(create_app(settings, warm_up=False), base_url="https://testserver") as c:
+        token = csrf_of(c.get("/book").text)
+        codes = [c.post("/book", data={**GOOD_BOOKING, "csrf_token": token},
+                        follow_redirects=False).status_code for _ in range(3)]
+        assert codes[:2] == [303, 303] and codes[2] == 429
+    store = Store.from_url(settings.store.database_url)
+    try:
+        assert len(store.list_bookings()) == 2
+    finally:
+        store.dispose()

@@ -20,7 +20,8 @@ GOOD_BOOKING = {"branch_id": "serangoon", "name": "Tan Ah Kow", "phone": "9123 4
 def make_settings(db_url: str, **overrides: Any) -> ApiSettings:
     values: dict[str, Any] = {"env": "test", "store": StoreSettings(database_url=db_url),
                               "rate_assessments_per_minute": 1000,
-                              "rate_logins_per_minute": 1000}
+                              "rate_logins_per_minute": 1000,
+                              "rate_bookings_per_minute": 1000}
     values.update(overrides)
     return ApiSettings(**values)
 

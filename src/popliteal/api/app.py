@@ -9,6 +9,7 @@ the first patient does not wait for them.
 
 from __future__ import annotations
 
+import gc
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -34,7 +35,9 @@ def _warm_up() -> None:
     """Load the knowledge base and the language pipeline now rather than at the first request."""
     from popliteal.interview import Interview
 
-    Interview.start(40, "female", "Pain behind my knee.").next_question()
+    interview = Interview.start(40, "female", "Pain behind my knee.")
+    interview.next_question()
+    interview.result()  # the care guide and plan builders load on first use
 
 
 def include_routes(app: FastAPI) -> None:
@@ -56,6 +59,11 @@ def create_app(settings: ApiSettings | None = None, *, warm_up: bool = True) -> 
         store = Store.from_settings(settings.store)
         if warm_up:
             _warm_up()
+            # Everything loaded so far (knowledge base, language pipeline: millions of objects)
+            # lives as long as the process. Freezing it keeps the garbage collector's full
+            # passes from walking it again and again while requests are served.
+            gc.collect()
+            gc.freeze()
         app.state.store = store
         try:
             yield
@@ -75,6 +83,7 @@ def create_app(settings: ApiSettings | None = None, *, warm_up: bool = True) -> 
     app.state.limiters = {
         "assessments": TokenBucket(settings.rate_assessments_per_minute),
         "logins": TokenBucket(settings.rate_logins_per_minute),
+        "bookings": TokenBucket(settings.rate_bookings_per_minute),
     }
     install_error_handlers(app)
     include_routes(app)

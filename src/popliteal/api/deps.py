@@ -6,14 +6,16 @@
   cookie; 401 otherwise. A cookie-authenticated unsafe request must also carry the
   ``X-CSRF-Token`` returned at login (a bearer token cannot be sent by another site, a cookie
   can).
-- ``AssessmentLimit``, ``LoginLimit``: the per-IP rate limits (429 with ``Retry-After``).
+- ``AssessmentLimit``, ``LoginLimit``, ``BookingLimit``: the per-IP rate limits (429 with
+  ``Retry-After``); a booking request puts a name and a phone number in front of the clinic's
+  team, so a script must not be able to flood it.
 """
 
 from __future__ import annotations
 
 import hashlib
 import hmac
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from typing import Annotated
 
 from fastapi import Depends, Path, Request
@@ -33,12 +35,14 @@ _cookie = APIKeyCookie(name=SESSION_COOKIE, auto_error=False,
                        description="the session cookie set by /auth/login")
 
 
-def get_store(request: Request) -> Store:
+async def get_store(request: Request) -> Store:
+    """``async`` because it does no I/O: FastAPI then calls it inline, not in a worker
+    thread (a thread hop per dependency costs more than most of our handlers' work)."""
     store: Store = request.app.state.store
     return store
 
 
-def get_settings(request: Request) -> ApiSettings:
+async def get_settings(request: Request) -> ApiSettings:
     settings: ApiSettings = request.app.state.settings
     return settings
 
@@ -96,8 +100,8 @@ def _client_key(request: Request) -> str:
     return request.client.host if request.client else "unknown"
 
 
-def _limit(name: str) -> Callable[[Request], None]:
-    def check(request: Request) -> None:
+def _limit(name: str) -> Callable[[Request], Awaitable[None]]:
+    async def check(request: Request) -> None:  # in memory, no I/O: inline, not threaded
         bucket: TokenBucket = request.app.state.limiters[name]
         wait = bucket.hit(_client_key(request))
         if wait is not None:
@@ -109,3 +113,4 @@ def _limit(name: str) -> Callable[[Request], None]:
 
 AssessmentLimit = Annotated[None, Depends(_limit("assessments"))]
 LoginLimit = Annotated[None, Depends(_limit("logins"))]
+BookingLimit = Annotated[None, Depends(_limit("bookings"))]

@@ -90,17 +90,12 @@ def start(store: Store, body: AssessmentIn) -> tuple[dict[str, Any], str]:
     return view(interview, record), token
 
 
-def _record(store: Store, token: str, *, audit: bool) -> tuple[AssessmentRecord,
-                                                              list[AnswerRecord]]:
-    record = store.get_assessment_by_token(token, record_access=audit)
-    if record is None:
-        raise ApiError(404, "not_found", NOT_FOUND)
-    return record, store.list_answers(record.id)
-
-
 def load(store: Store, token: str, *, audit: bool) -> Loaded:
     """The assessment ``token`` opens, rebuilt; 404 for any token that opens nothing."""
-    record, answers = _record(store, token, audit=audit)
+    opened = store.open_assessment(token, record_access=audit)
+    if opened is None:
+        raise ApiError(404, "not_found", NOT_FOUND)
+    record, answers = opened
     return Loaded(record, answers, rebuild(record.state, answers, get_knowledge_base()))
 
 
@@ -113,29 +108,27 @@ def _append(store: Store, token: str, finding_id: str, value: Any, expected_seq:
             limit: int) -> tuple[int, dict[str, Any]]:
     """Store one log row durably, then build the interview once, from the log with that row.
 
-    The interview is built after the write, not before: one build per request (the text's
-    findings are re-read on each build), and the answer is checked against the catalogue
-    without it.
+    The answer is checked against the catalogue before the database is touched; the log's
+    own checks (its length, something to undo) run inside the one write transaction. The
+    interview is built after the write, not before: one build per request.
     """
-    record, rows = _record(store, token, audit=False)  # append_answer writes the audit row
-    if len(rows) >= limit:
-        raise ApiError(409, "too_many_answers",
-                       f"This assessment already has {limit} recorded answers; please look at "
-                       "the result or start again.")
     kb = get_knowledge_base()
-    if finding_id == BACK:
-        if not effective_answers(rows):
+    canonical: Any = "back" if finding_id == BACK else parse_answer(kb, finding_id, value)
+
+    def check(rows: list[AnswerRecord]) -> None:
+        if len(rows) >= limit:
+            raise ApiError(409, "too_many_answers",
+                           f"This assessment already has {limit} recorded answers; please look "
+                           "at the result or start again.")
+        if finding_id == BACK and not effective_answers(rows):
             raise ApiError(409, "nothing_to_undo", "There is no earlier answer to go back to.")
-        canonical: Any = "back"
-    else:
-        canonical = parse_answer(kb, finding_id, value)
-    seq = store.append_answer(record.id, finding_id, canonical, expected_seq=expected_seq)
-    last = rows[-1].seq if rows else 0
-    if seq == last + 1:
-        rows = [*rows, AnswerRecord(record.id, seq, finding_id, canonical, record.updated_at)]
-    else:  # another request answered in between: the log decides
-        rows = store.list_answers(record.id)
-    return seq, view(rebuild(record.state, rows, kb), record)
+
+    appended = store.append_answer_by_token(token, finding_id, canonical,
+                                            expected_seq=expected_seq, check=check)
+    if appended is None:
+        raise ApiError(404, "not_found", NOT_FOUND)
+    record, rows = appended
+    return rows[-1].seq, view(rebuild(record.state, rows, kb), record)
 
 
 def answer(store: Store, token: str, finding_id: str, value: Any, expected_seq: int | None,

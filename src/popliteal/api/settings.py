@@ -18,8 +18,9 @@ Environment (all optional):
   characters.
 - ``POPLITEAL_CORS_ORIGINS``: comma-separated origins allowed to call the API from a browser.
   Empty (default): CORS closed, only same-origin pages can read responses.
-- ``POPLITEAL_RATE_ASSESSMENTS_PER_MINUTE`` (default 10) and
-  ``POPLITEAL_RATE_LOGINS_PER_MINUTE`` (default 5): per client IP, per server process.
+- ``POPLITEAL_RATE_ASSESSMENTS_PER_MINUTE`` (default 10), ``POPLITEAL_RATE_LOGINS_PER_MINUTE``
+  (default 5) and ``POPLITEAL_RATE_BOOKINGS_PER_MINUTE`` (default 5): per client IP, per
+  server process.
 - ``POPLITEAL_MAX_BODY_BYTES``: request body cap (default 65536).
 - The store's variables (``POPLITEAL_DATABASE_URL``, ``POPLITEAL_DATA_DIR``,
   ``POPLITEAL_RETENTION_DAYS``, ``POPLITEAL_SESSION_TTL_SECONDS``): see
@@ -55,6 +56,7 @@ class ApiSettings(BaseModel):
     cors_origins: tuple[str, ...] = ()
     rate_assessments_per_minute: int = Field(default=10, ge=1, le=1_000_000)
     rate_logins_per_minute: int = Field(default=5, ge=1, le=1_000_000)
+    rate_bookings_per_minute: int = Field(default=5, ge=1, le=1_000_000)
     max_body_bytes: int = Field(default=64 * 1024, ge=1024, le=10 * 1024 * 1024)
     max_answers_per_assessment: int = Field(default=200, ge=10, le=10_000)
     store: StoreSettings
@@ -105,6 +107,7 @@ class ApiSettings(BaseModel):
             "cors_origins": "POPLITEAL_CORS_ORIGINS",
             "rate_assessments_per_minute": "POPLITEAL_RATE_ASSESSMENTS_PER_MINUTE",
             "rate_logins_per_minute": "POPLITEAL_RATE_LOGINS_PER_MINUTE",
+            "rate_bookings_per_minute": "POPLITEAL_RATE_BOOKINGS_PER_MINUTE",
             "max_body_bytes": "POPLITEAL_MAX_BODY_BYTES",
         }
         values: dict[str, object] = {"store": StoreSettings.from_env(env)}

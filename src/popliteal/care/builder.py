@@ -9,7 +9,7 @@ All the sentences come from ``care/data``; this module only decides which apply.
 
 from __future__ import annotations
 
-from popliteal.care.context import CareContext, make_context
+from popliteal.care.context import RANK, CareContext, guide_tables, make_context
 from popliteal.care.guide import get_care_guide
 from popliteal.care.pain_relief import build_pain_relief
 from popliteal.care.plan import CarePlan, HelpStep, Treatment
@@ -110,16 +110,17 @@ def _holds(when: When, ctx: CareContext) -> bool:
 def _get_help(ctx: CareContext, level_items: list[HelpItem]) -> list[HelpStep]:
     """Escalations more urgent than the plan (995 always), then level and cause specifics."""
     items: list[HelpItem] = []
+    level = RANK[ctx.level]
     for item in ctx.guide.safety_netting.escalations:
-        if item.level is TriageLevel.emergency_now or item.level.rank < ctx.level.rank:
+        if item.level is TriageLevel.emergency_now or RANK[item.level] < level:
             items.append(item)
     items += level_items
     for cls in ctx.classes:
         items += [i for i in cls.get_help
-                  if i.level is TriageLevel.emergency_now or i.level.rank < ctx.level.rank]
+                  if i.level is TriageLevel.emergency_now or RANK[i.level] < level]
     out: list[HelpStep] = []
     seen: set[str] = set()
-    for item in sorted(items, key=lambda i: i.level.rank):  # stable: data order within a level
+    for item in sorted(items, key=lambda i: RANK[i.level]):  # stable: data order within a level
         if item.when in seen:
             continue
         seen.add(item.when)
@@ -135,12 +136,13 @@ def _treatments(ctx: CareContext) -> list[Treatment]:
     (no physiotherapy, heat or exercise). Remedies a plausible cause or a finding rules out
     are left out.
     """
-    mapping = {t.condition: t for t in ctx.guide.treatments}
+    mapping = guide_tables(ctx.guide).treatments
     weight: dict[str, float] = {}
     first: dict[str, int] = {}
     causes: dict[str, list[str]] = {}
     order = 0
-    if ctx.urgent:
+    urgent = ctx.urgent
+    if urgent:
         weight["emergency_care"], first["emergency_care"] = 2.0, -1
     for cid, p in ctx.plausible:
         tm = mapping.get(cid)
@@ -152,9 +154,9 @@ def _treatments(ctx: CareContext) -> list[Treatment]:
             remedy = ctx.kb.remedies.get(rid)
             if remedy is None or remedy.category in _OWN_SECTIONS:
                 continue
-            if ctx.urgent and not ctx.level_allows(remedy.min_level):
+            if urgent and not ctx.level_allows(remedy.min_level):
                 continue
-            if rid in ctx.blocked or set(remedy.not_for_findings) & ctx.present:
+            if rid in ctx.blocked or not ctx.present.isdisjoint(remedy.not_for_findings):
                 continue
             if rid not in first:
                 first[rid], order = order, order + 1

@@ -11,10 +11,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from popliteal.care.schema import CareGuide, Claim, ConditionClass
+from popliteal.care.schema import CareGuide, Claim, ConditionClass, TreatmentMap
 from popliteal.knowledge import KnowledgeBase, Stage, TriageLevel
 
 URGENT = (TriageLevel.emergency_now, TriageLevel.urgent_same_day)
+#: ``level.rank`` for every level, looked up rather than computed on each of many reads.
+RANK = {level: level.rank for level in TriageLevel}
 
 #: Findings that mean a clot is suspected whatever the ranking says (brief; B.1).
 CLOT_FINDINGS = frozenset({"calf_swelling", "whole_leg_swelling"})
@@ -47,7 +49,7 @@ class CareContext:
 
     def level_allows(self, claim_level: TriageLevel) -> bool:
         """True when a plan at ``self.level`` may say something allowed from ``claim_level``."""
-        return self.level.rank >= claim_level.rank
+        return RANK[self.level] >= RANK[claim_level]
 
     def allowed(self, remedy_id: str) -> bool:
         return self.why_not(remedy_id) is None
@@ -114,19 +116,20 @@ def make_context(kb: KnowledgeBase, guide: CareGuide, *, age: int, sex: str,
         plausible = [max(conditions, key=lambda item: item[1])]
     plausible.sort(key=lambda item: (
         item[0] not in dangerous,
-        kb.conditions[item[0]].urgency.rank if item[0] in dangerous else 0,
+        RANK[kb.conditions[item[0]].urgency] if item[0] in dangerous else 0,
         -item[1],
     ))
     effective = level
     ids = {cid for cid, _ in plausible}
     clot = bool(CLOT_FINDINGS & present)
+    tables = guide_tables(guide)
     classes: list[ConditionClass] = []
     for cid, _ in plausible:
-        for cls in guide.classes:
-            if cid in cls.conditions and cls not in classes:
+        for cls in tables.classes_of.get(cid, ()):
+            if not tables.contains(classes, cls):
                 classes.append(cls)
-    for cls in guide.classes:
-        if cls.clot_suspected and (ids & set(cls.conditions) or clot) and cls not in classes:
+    for cls in tables.clot_classes:
+        if (clot or not ids.isdisjoint(cls.conditions)) and not tables.contains(classes, cls):
             classes.insert(0, cls)
     clot = clot or any(cls.clot_suspected for cls in classes)
     blocked: dict[str, str] = {}
@@ -138,3 +141,44 @@ def make_context(kb: KnowledgeBase, guide: CareGuide, *, age: int, sex: str,
         plausible=plausible, dangerous=dangerous, present=set(present), absent=set(absent),
         classes=classes, clot_suspected=clot, blocked=blocked,
     )
+
+
+@dataclass(frozen=True, eq=False)
+class GuideTables:
+    """What :func:`make_context` and the builder look up in a care guide, laid out once."""
+
+    guide: CareGuide
+    classes_of: dict[str, tuple[ConditionClass, ...]]  # condition -> classes naming it, in order
+    clot_classes: tuple[ConditionClass, ...]  # the classes with ``clot_suspected``, in order
+    treatments: dict[str, TreatmentMap]  # condition -> its treatments (the last one listed)
+    distinct: bool  # no two classes are equal, so identity stands for equality
+
+    def contains(self, classes: list[ConditionClass], cls: ConditionClass) -> bool:
+        """``cls in classes`` (for classes of this guide; by identity when that is the same)."""
+        if self.distinct:
+            return any(c is cls for c in classes)
+        return cls in classes
+
+
+_GUIDE_TABLES: dict[int, GuideTables] = {}
+
+
+def guide_tables(guide: CareGuide) -> GuideTables:
+    """The tables of ``guide``, built on first use (kept per guide object, a few at most)."""
+    tables = _GUIDE_TABLES.get(id(guide))
+    if tables is None or tables.guide is not guide:
+        classes_of: dict[str, list[ConditionClass]] = {}
+        for cls in guide.classes:
+            for cid in dict.fromkeys(cls.conditions):
+                classes_of.setdefault(cid, []).append(cls)
+        every = guide.classes
+        tables = GuideTables(
+            guide=guide,
+            classes_of={cid: tuple(found) for cid, found in classes_of.items()},
+            clot_classes=tuple(cls for cls in every if cls.clot_suspected),
+            treatments={t.condition: t for t in guide.treatments},
+            distinct=all(a != b for i, a in enumerate(every) for b in every[i + 1:]))
+        if len(_GUIDE_TABLES) >= 8:
+            _GUIDE_TABLES.clear()
+        _GUIDE_TABLES[id(guide)] = tables
+    return tables

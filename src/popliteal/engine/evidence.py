@@ -10,7 +10,7 @@ any inference runs.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Mapping, Set
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -107,6 +107,14 @@ def build_evidence(kb: KnowledgeBase, answers: Mapping[str, Any]) -> Evidence:
     Derived findings (a number's range, a choice's option) never override a direct yes/no
     answer to the same finding: the patient's own word wins.
     """
+    return evidence_from(kb, answers, frozenset())
+
+
+def evidence_from(kb: KnowledgeBase, answers: Mapping[str, Any],
+                  canonical: Set[str]) -> Evidence:
+    """:func:`build_evidence` where the answers to ``canonical`` are already what
+    :func:`parse_answer` returns for them (it returns its own output unchanged), so are not
+    parsed a second time."""
     present: set[str] = set()
     absent: set[str] = set()
     unknown: set[str] = set()
@@ -114,7 +122,7 @@ def build_evidence(kb: KnowledgeBase, answers: Mapping[str, Any]) -> Evidence:
     derived_no: set[str] = set()
     values: dict[str, Any] = {}
     for fid, raw in answers.items():
-        value = parse_answer(kb, fid, raw)
+        value = raw if fid in canonical else parse_answer(kb, fid, raw)
         finding = kb.findings[fid]
         values[fid] = value
         if value == UNKNOWN:

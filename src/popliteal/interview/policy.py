@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
+import numpy.typing as npt
 
 from popliteal.engine import CompiledModel, Evidence, FloatArray
 from popliteal.knowledge import (
@@ -101,15 +102,7 @@ def raised_level(kb: KnowledgeBase, facts: TriageFacts, current: TriageLevel,
 def required_questions(kb: KnowledgeBase, model: CompiledModel, post: FloatArray,
                        evidence: Evidence) -> list[str]:
     """Screen questions that must still be asked, in screen order."""
-    index = {cid: i for i, cid in enumerate(model.condition_ids)}
-    out: list[str] = []
-    for screen in kb.screens.values():
-        relevant = screen.always or any(post[index[c]] >= screen.threshold
-                                        for c in screen.conditions) or any(
-            f in evidence.present for f in screen.when_any)
-        if relevant:
-            out.extend(f for f in screen.ask if f not in out)
-    return out
+    return _required(_tables(model), kb, post, evidence)
 
 
 def established_by(finding: Finding) -> set[str]:
@@ -137,40 +130,359 @@ def askable(kb: KnowledgeBase, finding: Finding, evidence: Evidence, answered: s
 def score_candidates(model: CompiledModel, age: int, post: FloatArray, evidence: Evidence,
                      answered: set[str], last_group: str | None) -> list[Candidate]:
     """Every askable question with its value, best first (ties broken by id: deterministic)."""
-    kb = model.kb
-    required = set(required_questions(kb, model, post, evidence))
-    ids = [f.id for f in kb.findings.values() if askable(kb, f, evidence, answered)]
-    yes_no = [f for f in ids if f in model.finding_index]
-    gains: dict[str, float] = {}
-    p_yes_by_id: dict[str, float] = {}
-    if yes_no:
-        cols = [model.finding_index[f] for f in yes_no]
-        like = model.p_yes[:, cols]  # (C, k)
-        p_yes = post @ like  # (k,)
-        post_yes = post[:, None] * like / np.clip(p_yes, 1e-12, None)
-        post_no = post[:, None] * (1 - like) / np.clip(1 - p_yes, 1e-12, None)
-        h_now = float(entropy(post[:, None])[0])
-        expected = p_yes * entropy(post_yes) + (1 - p_yes) * entropy(post_no)
-        for f, g, py in zip(yes_no, h_now - expected, p_yes, strict=True):
-            gains[f] = float(g)
-            p_yes_by_id[f] = float(py)
+    return rank_candidates(model, age, post, evidence, answered, last_group).candidates()
 
-    facts = TriageFacts(evidence.present, evidence.absent, frozenset(), age)
-    current = rule_level(kb, facts)
-    out: list[Candidate] = []
-    for fid in ids:
-        finding = kb.findings[fid]
-        if finding.kind is FindingKind.yes_no:
-            info = gains.get(fid, 0.0)
-            raised = raised_level(kb, facts, current, fid)
-            levels_up = max(0, current.rank - raised.rank)
-            triage_gain = p_yes_by_id.get(fid, finding.background) * levels_up
-        else:
-            info = max((gains.get(f, 0.0) for f in established_by(finding)), default=0.0)
-            triage_gain = 0.0
-        value = info + TRIAGE_WEIGHT * triage_gain
-        if last_group is not None and finding.group == last_group:
-            value += GROUP_BONUS
-        out.append(Candidate(fid, value, info, triage_gain, fid in required))
-    out.sort(key=lambda c: (-round(c.value, 9), c.finding))
+
+# --------------------------------------------------------------------------- the fast path
+#
+# Why a second layout of the same rules: every POST /answers rebuilds an interview and asks
+# for its next question, so ``score_candidates`` sits on the API's hot path. Walking the
+# pydantic objects per finding (askable, established_by, raised_level: ~36k calls of
+# ``holds`` per question) cost ~0.7 ms (~2 ms under a profiler). Everything that depends
+# only on the knowledge base is laid out once per compiled model (``_tables``); per call,
+# skip logic is a few numpy masks, the triage term is one pass over the rules, and the
+# candidates are sorted as arrays. The results are identical to the plain definitions above
+# (askable, raised_level, rule_level): tests/interview/test_policy_equivalence.py checks
+# them against a verbatim copy of the original implementation.
+
+BoolArray = npt.NDArray[np.bool_]
+IndexArray = npt.NDArray[np.intp]
+
+
+@dataclass(frozen=True, eq=False)
+class _Condition:
+    """A ``RuleExpr`` split into bare ids and nested parts, for :func:`_completions`."""
+
+    age_min: int | None
+    age_max: int | None
+    absent: tuple[str, ...]
+    all_ids: frozenset[str]
+    all_nested: tuple[_Condition, ...]
+    any_ids: frozenset[str]
+    any_nested: tuple[_Condition, ...]
+    has_any: bool
+
+    @classmethod
+    def of(cls, expr: RuleExpr) -> _Condition:
+        return cls(
+            expr.age_min, expr.age_max, tuple(expr.absent),
+            frozenset(i for i in expr.all if isinstance(i, str)),
+            tuple(cls.of(i) for i in expr.all if not isinstance(i, str)),
+            frozenset(i for i in expr.any if isinstance(i, str)),
+            tuple(cls.of(i) for i in expr.any if not isinstance(i, str)),
+            bool(expr.any))
+
+
+_NOTHING: frozenset[str] = frozenset()
+
+
+def _completions(cond: _Condition, facts: TriageFacts) -> frozenset[str] | None:
+    """The findings f for which ``holds(cond, facts + f)``; None when it holds already.
+
+    Exactly ``holds`` evaluated for every single added positive at once: a bare id holds
+    when it is positive (for every f) or is f itself; ``all`` intersects, ``any`` unites; the
+    age and ``absent`` parts do not depend on f. (The result only ever names ids the
+    expression reads, as ``_rules_reading`` assumes.)
+    """
+    if cond.age_min is not None and facts.age < cond.age_min:
+        return _NOTHING
+    if cond.age_max is not None and facts.age > cond.age_max:
+        return _NOTHING
+    if cond.absent and any(f not in facts.absent for f in cond.absent):
+        return _NOTHING
+    missing = cond.all_ids - facts.positive
+    if len(missing) > 1:
+        return _NOTHING  # one added finding cannot supply two
+    out: frozenset[str] | None = missing or None
+    for sub in cond.all_nested:
+        got = _completions(sub, facts)
+        if got is not None:
+            out = got if out is None else out & got
+            if not out:
+                return _NOTHING
+    if not cond.has_any or not cond.any_ids.isdisjoint(facts.positive):
+        return out
+    alternatives = set(cond.any_ids)
+    for sub in cond.any_nested:
+        got = _completions(sub, facts)
+        if got is None:
+            return out  # this alternative holds already
+        alternatives |= got
+    return frozenset(alternatives) if out is None else out & alternatives
+
+
+@dataclass(frozen=True, eq=False)
+class _Tables:
+    """What the policy needs from one compiled model, computed once (see ``_tables``).
+
+    Positions: the catalogue (``kb.findings``) order first, then any id the skip logic names
+    that is not itself a finding, so that evidence becomes boolean vectors. Choice and number
+    questions that establish yes/no findings ("settling" questions) get one row each in
+    ``settle_known``/``settle_columns``, padded by repeating their first id (which changes
+    neither an ``all`` nor a ``max``).
+    """
+
+    ids: tuple[str, ...]  # the catalogue
+    position: dict[str, int]  # id -> position (catalogue, then the extra ids)
+    universe: int
+    yes_no: BoolArray  # (n,)
+    column: IndexArray  # (n,) model column of each yes/no finding, -1 for others
+    gated: IndexArray  # positions of findings with ask_if_any
+    gate: BoolArray  # (len(gated), universe): gate[g, j] = id j in ask_if_any of gated[g]
+    settling: IndexArray  # (s,) positions of the settling questions
+    settle_known: IndexArray  # (s, m) positions of the ids each one establishes
+    settle_columns: IndexArray  # (s, m) their model columns; ids with no column -> zero slot
+    group_masks: dict[str, BoolArray]  # group -> (n,) findings in it
+    name_rank: IndexArray  # (n,) rank of each id in sorted order: the tie-break
+    rules: tuple[tuple[int, _Condition], ...]  # (level rank, condition), most urgent first
+    condition_index: dict[str, int]
+
+    def __post_init__(self) -> None:
+        """Shared by every request of the process: make the arrays read-only."""
+        for value in vars(self).values():
+            for item in value.values() if isinstance(value, dict) else [value]:
+                if isinstance(item, np.ndarray):
+                    item.flags.writeable = False
+
+
+@lru_cache(maxsize=4)
+def _tables(model: CompiledModel) -> _Tables:
+    """The per-model tables (cached by model identity, like ``_rules_reading`` by kb)."""
+    kb = model.kb
+    findings = list(kb.findings.values())
+    ids = tuple(f.id for f in findings)
+    position = {fid: i for i, fid in enumerate(ids)}
+    settles = {i: sorted(established_by(f)) for i, f in enumerate(findings)
+               if f.kind is not FindingKind.yes_no and established_by(f)}
+    for fid in [*(g for f in findings for g in f.ask_if_any),
+                *(e for est in settles.values() for e in est)]:
+        position.setdefault(fid, len(position))
+    yes_no = np.array([f.kind is FindingKind.yes_no for f in findings], dtype=bool)
+    column = np.array([model.finding_index.get(f.id, -1) for f in findings], dtype=np.intp)
+    if not np.all(column[yes_no] >= 0):
+        raise ValueError("every yes/no finding must have a model column")
+    gated = [i for i, f in enumerate(findings) if f.ask_if_any]
+    gate = np.zeros((len(gated), len(position)), dtype=bool)
+    for row, i in enumerate(gated):
+        gate[row, [position[g] for g in findings[i].ask_if_any]] = True
+    width = max((len(est) for est in settles.values()), default=1)
+    padded = [est + [est[0]] * (width - len(est)) for est in settles.values()]
+    zero_slot = len(model.finding_ids)
+    name_rank = np.empty(len(ids), dtype=np.intp)
+    name_rank[np.argsort(np.array(ids, dtype=object), kind="stable")] = np.arange(len(ids))
+    rules = sorted(((rule.level.rank, _Condition.of(rule.when))
+                    for rs in kb.rulesets for rule in rs.rules), key=lambda r: r[0])
+    return _Tables(
+        ids=ids, position=position, universe=len(position), yes_no=yes_no, column=column,
+        gated=np.array(gated, dtype=np.intp), gate=gate,
+        settling=np.array(list(settles), dtype=np.intp),
+        settle_known=np.array([[position[e] for e in row] for row in padded],
+                              dtype=np.intp).reshape(len(padded), width),
+        settle_columns=np.array([[model.finding_index.get(e, zero_slot) for e in row]
+                                 for row in padded], dtype=np.intp).reshape(len(padded), width),
+        group_masks={g: np.array([f.group == g for f in findings], dtype=bool)
+                     for g in {f.group for f in findings}},
+        name_rank=name_rank, rules=tuple(rules),
+        condition_index={cid: i for i, cid in enumerate(model.condition_ids)})
+
+
+def _positions(tables: _Tables, ids: frozenset[str] | set[str]) -> list[int]:
+    """Positions of the ids that the tables know (others cannot affect any check)."""
+    pos = tables.position
+    return [pos[f] for f in ids if f in pos]
+
+
+def _askable_mask(tables: _Tables, evidence: Evidence, answered: set[str]) -> BoolArray:
+    """``askable`` for every finding at once, as a (n,) mask in catalogue order."""
+    n = len(tables.ids)
+    present = _positions(tables, evidence.present)
+    known = np.zeros(tables.universe, dtype=bool)
+    known[present] = True
+    known[_positions(tables, evidence.absent)] = True
+    mask = ~(tables.yes_no & known[:n])
+    mask[[i for i in _positions(tables, answered) if i < n]] = False
+    if len(tables.gated):
+        mask[tables.gated[~tables.gate[:, present].any(axis=1)]] = False
+    if len(tables.settling):
+        mask[tables.settling[known[tables.settle_known].all(axis=1)]] = False
+    return mask
+
+
+def _triage_levels_up(tables: _Tables, facts: TriageFacts) -> dict[str, int]:
+    """For each finding whose "yes" alone would make the rules more urgent: by how many levels.
+
+    Equal to ``current.rank - raised_level(...).rank`` with ``current = rule_level(...)``.
+    Rules are visited most urgent first; once one holds, it sets the current level and no
+    later (no more urgent) rule can change either answer, so the rest are skipped.
+    """
+    current = TriageLevel.self_care.rank
+    best: dict[str, int] = {}
+    for rank, cond in tables.rules:
+        if rank >= current:
+            break
+        added = _completions(cond, facts)
+        if added is None:
+            current = rank
+            continue
+        for fid in added:
+            if rank < best.get(fid, current):
+                best[fid] = rank
+    return {fid: current - rank for fid, rank in best.items() if rank < current}
+
+
+def _info_gains(model: CompiledModel, post: FloatArray, cols: IndexArray,
+                ) -> tuple[FloatArray, FloatArray]:
+    """Information gain and P(yes) for the model columns ``cols``.
+
+    The original arithmetic, operation for operation, on the same columns in the same order,
+    so the floats are the same; only ``np.clip`` (a slow Python wrapper) is spelt as
+    ``maximum``/``minimum``, which is what it computes.
+    """
+    like = model.p_yes[:, cols]  # (C, k)
+    p_yes: FloatArray = post @ like  # (k,)
+    post_yes = post[:, None] * like / np.maximum(p_yes, 1e-12)
+    post_no = post[:, None] * (1 - like) / np.maximum(1 - p_yes, 1e-12)
+    h_now = float(_entropy(post[:, None])[0])
+    expected = p_yes * _entropy(post_yes) + (1 - p_yes) * _entropy(post_no)
+    gains: FloatArray = h_now - expected
+    return gains, p_yes
+
+
+def _entropy(p: FloatArray) -> FloatArray:
+    """:func:`entropy`, bit for bit, with fewer temporary arrays."""
+    q = np.maximum(p, 1e-12)
+    np.minimum(q, 1.0, out=q)
+    np.log2(q, out=q)
+    np.multiply(p, q, out=q)
+    bits: FloatArray = -q.sum(axis=0)
+    return bits
+
+
+def _sorted_order(values: FloatArray, positions: IndexArray, tables: _Tables) -> IndexArray:
+    """Indices of ``values`` by ``(-round(value, 9), id)`` (``positions``: catalogue)."""
+    return np.lexsort((tables.name_rank[positions], -_round9(values)))
+
+
+def _round9(values: FloatArray) -> FloatArray:
+    """``round(v, 9)`` for every v, equal to Python's (correctly rounded) ``round``.
+
+    ``rint(v * 1e9)`` is the integer m that Python's exact decimal rounding picks whenever
+    ``v * 1e9`` is not within 1e-4 of a half-integer (its float error is far smaller for
+    |v| < 1000), and ``m / 1e9`` is then the double nearest m * 10**-9, which is what Python
+    returns. The rare values outside that (near a tie, huge, not finite) go to ``round``.
+    """
+    if not np.abs(values).max(initial=0.0) < 1000.0:  # also NaN; never for bits and levels
+        return np.array([round(v, 9) for v in values.tolist()], dtype=float)
+    scaled = values * 1e9
+    whole = np.rint(scaled)
+    out: FloatArray = whole / 1e9
+    for i in np.flatnonzero(np.abs(scaled - whole) > 0.4999).tolist():
+        out[i] = round(float(values[i]), 9)
+    return out
+
+
+@dataclass(frozen=True)
+class CandidateRanking:
+    """``score_candidates`` as parallel lists, best first, without building every Candidate.
+
+    Why: the interview needs only the best candidate and the first screen question, and a
+    frozen dataclass per candidate was a fifth of the cost of choosing a question.
+    """
+
+    findings: list[str]
+    values: list[float]
+    info_gains: list[float]
+    triage_gains: list[float]
+    required: list[str]  # required_questions(...), in screen order
+
+    def __len__(self) -> int:
+        return len(self.findings)
+
+    def candidate(self, i: int) -> Candidate:
+        f = self.findings[i]
+        return Candidate(f, self.values[i], self.info_gains[i], self.triage_gains[i],
+                         f in self.required)
+
+    def candidates(self) -> list[Candidate]:
+        required = set(self.required)
+        return [Candidate(f, v, g, t, f in required) for f, v, g, t in zip(
+            self.findings, self.values, self.info_gains, self.triage_gains, strict=True)]
+
+
+def rank_candidates(model: CompiledModel, age: int, post: FloatArray, evidence: Evidence,
+                    answered: set[str], last_group: str | None) -> CandidateRanking:
+    """What ``score_candidates`` returns, as a :class:`CandidateRanking`.
+
+    Per-finding arrays are kept in catalogue positions (n,) and cut to the askable ones
+    (in catalogue order, as the original listed them) only at the end.
+    """
+    tables = _tables(model)
+    mask = _askable_mask(tables, evidence, answered)
+    info = np.zeros(len(tables.ids))
+    triage_gain = np.zeros(len(tables.ids))
+    yn = np.flatnonzero(mask & tables.yes_no)
+    if len(yn):
+        cols = tables.column[yn]
+        gains, p_yes = _info_gains(model, post, cols)
+        info[yn] = gains
+        facts = TriageFacts(evidence.present, evidence.absent, frozenset(), age)
+        _triage_gains(tables, facts, yn, p_yes, triage_gain)
+        _settled_info(model, tables, mask, info, cols, gains)
+    sel = np.flatnonzero(mask)
+    info, triage_gain = info[sel], triage_gain[sel]
+    value = info + TRIAGE_WEIGHT * triage_gain
+    if last_group is not None and last_group in tables.group_masks:
+        value[tables.group_masks[last_group][sel]] += GROUP_BONUS
+    order = _sorted_order(value, sel, tables)
+    return CandidateRanking(
+        [tables.ids[i] for i in sel[order].tolist()], value[order].tolist(),
+        info[order].tolist(), triage_gain[order].tolist(),
+        _required(tables, model.kb, post, evidence))
+
+
+def _triage_gains(tables: _Tables, facts: TriageFacts, yn: IndexArray, p_yes: FloatArray,
+                  out: FloatArray) -> None:
+    """``P(yes) * levels up`` at the askable yes/no positions ``yn``, in place in ``out``.
+
+    Only the few findings a rule reads can raise the level; every other entry stays 0.
+    """
+    up = _triage_levels_up(tables, facts)
+    if not up:
+        return
+    n = len(tables.ids)
+    at = [(tables.position[f], k) for f, k in up.items() if tables.position.get(f, n) < n]
+    if not at:
+        return
+    p_full = np.zeros(n)  # P(yes) where askable yes/no, else 0 (and 0 * levels = 0)
+    p_full[yn] = p_yes
+    pos = np.array([p for p, _ in at], dtype=np.intp)
+    out[pos] = p_full[pos] * np.array([k for _, k in at], dtype=np.intp)
+
+
+def _settled_info(model: CompiledModel, tables: _Tables, mask: BoolArray, info: FloatArray,
+                  cols: IndexArray, gains: FloatArray) -> None:
+    """Info of each askable settling question, in place: the best gain among the askable
+    yes/no findings it establishes, 0 for the others (``max(gains.get(f, 0.0) ...)``)."""
+    if not len(tables.settling):
+        return
+    asked = mask[tables.settling]
+    if asked.any():
+        by_column = np.zeros(len(model.finding_ids) + 1)  # the last slot: ids with no column
+        by_column[cols] = gains
+        info[tables.settling[asked]] = by_column[tables.settle_columns[asked]].max(axis=1)
+
+
+def _required(tables: _Tables, kb: KnowledgeBase, post: FloatArray,
+              evidence: Evidence) -> list[str]:
+    """``required_questions`` with the condition index taken from the tables (and the
+    posterior read as Python floats: the same comparisons, without numpy scalars)."""
+    index = tables.condition_index
+    p = post.tolist()
+    out: list[str] = []
+    for screen in kb.screens.values():
+        relevant = screen.always or any(p[index[c]] >= screen.threshold
+                                        for c in screen.conditions) or any(
+            f in evidence.present for f in screen.when_any)
+        if relevant:
+            out.extend(f for f in screen.ask if f not in out)
     return out

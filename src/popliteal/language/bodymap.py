@@ -7,7 +7,17 @@ any order. A pain word and a place in one clause give the place's location findi
 ankle a little swollen" is not knee swelling. And "my back is fine", "walking is ok", "I can
 walk" rule findings out (data: ``data/normality.yaml``).
 
-All three use one spaCy ``Matcher`` over the normalised tokens, run once per text.
+Which part of which part: "the back of my knee" and "the front and back of the knee" name a
+region of the knee, not the lower back, so a catalogue phrase ending on "back" does not match
+there. "More on the inside" after "my calf aches" is the inner calf: a side said without its
+part belongs to the part named before it. And "a tender spot in the muscle" after "my calf
+is sore" is calf tenderness: tenderness goes to the place its clause (or the sentence
+before) names.
+
+Where it spreads: "pain from my back down the back of my leg" is low back pain spreading
+down the leg, said in words no phrase lists (data: ``spreading`` in ``data/body.yaml``).
+
+All of these use one spaCy ``Matcher`` over the normalised tokens, run once per text.
 """
 
 from __future__ import annotations
@@ -54,6 +64,9 @@ class BodyHits:
     locations: list[Span] = field(default_factory=list)
     normal: list[Span] = field(default_factory=list)
     parts: list[tuple[int, int, str]] = field(default_factory=list)
+    #: token of a part word used as a region of another part ("back" in "back of the
+    #: knee") -> the token where its "of ..." starts
+    regions: dict[int, int] = field(default_factory=dict)
 
 
 @dataclass
@@ -67,6 +80,28 @@ class BodyRules:
     attach_back: int
     attach_forward: int
     pain_reach: int
+    #: body part -> side ("inner"/"outer") -> location finding
+    side_of: dict[str, dict[str, str]] = field(default_factory=dict)
+    default_side_part: str = "knee"
+    side_words: frozenset[str] = frozenset()
+    focus_words: frozenset[str] = frozenset()
+    focus_between: frozenset[str] = frozenset()
+    region_parts: frozenset[str] = frozenset()
+    region_words: frozenset[str] = frozenset()
+    not_a_region: frozenset[str] = frozenset()
+    part_nouns: frozenset[str] = frozenset()
+    fillers: frozenset[str] = frozenset()
+    tender_reach: int = 6
+    #: findings whose bare words, in a clause naming no part, belong to the part named last
+    #: before them ("My knee is huge. It is swollen and tight.")
+    attach_earlier: frozenset[str] = frozenset()
+    #: pain spreading from one place down the leg: origin group -> findings it gives
+    spread_findings: list[tuple[str, ...]] = field(default_factory=list)
+    spread_from: frozenset[str] = frozenset()
+    spread_directions: frozenset[str] = frozenset()
+    spread_verbs: frozenset[str] = frozenset()
+    pain_norms: frozenset[str] = frozenset()
+    spread_reach: int = 6
 
     @classmethod
     def build(cls, nlp: Language, lexicon: Lexicon) -> BodyRules:
@@ -79,9 +114,17 @@ class BodyRules:
             raw = phrase_words(nlp, str(expr))
             return [lexicon.word_norm(w) for w in raw if w != ","]
 
+        tenderness = body["tenderness"]
+        spreading = body["spreading"]
         every = [w for group in body["locations"].values() for e in group for w in words(e)]
         every += [w for group in body["body_parts"].values() for e in group for w in words(e)]
         every += [w for e in body["pain_words"] for w in words(e)]
+        every += [w for group in body["sides"].values() for e in group for w in words(e)]
+        every += [w for e in tenderness["words"] for w in words(e)]
+        every += [w for group in tenderness["places"].values() for e in group
+                  for w in words(e)]
+        every += [w for group in spreading["origins"] for e in group["places"] for w in words(e)]
+        every += [w for e in spreading["to"] for w in words(e)]
         lexicon.learn(every)
         matcher = Matcher(nlp.vocab)
         fillers = sorted(lexicon.fillers)
@@ -100,10 +143,18 @@ class BodyRules:
             matcher.add(f"LOC|{fid}", [seq(e) for e in exprs])
         for part, exprs in body["body_parts"].items():
             matcher.add(f"PART|{part}", [seq(e) for e in exprs])
+        for side, exprs in body["sides"].items():
+            matcher.add(f"SIDE|{side}", [seq(e) for e in exprs])
+        matcher.add("TENDER", [seq(e) for e in tenderness["words"]])
+        for fid, exprs in tenderness["places"].items():
+            matcher.add(f"TPLACE|{fid}", [seq(e) for e in exprs])
         # "aches" folds to "ach" but "ache" stays "ache": take every inflected form's norm
         pains = sorted({lexicon.word_norm(w + end) for e in body["pain_words"]
                         for w in words(e) for end in ("", "s", "es", "ed", "ing")})
         matcher.add("PAIN", [[{"NORM": {"IN": pains}}]])
+        for k, group in enumerate(spreading["origins"]):
+            matcher.add(f"ORIGIN|{k}", [seq(e) for e in group["places"]])
+        matcher.add("DEST", [seq(e) for e in spreading["to"]])
 
         normal: list[tuple[str, ...]] = []
         connectors = sorted({lexicon.word_norm(str(w)) for w in normality["connectors"]}
@@ -130,6 +181,14 @@ class BodyRules:
             normal.append(tuple(rule["absent"]))
             matcher.add(label, [seq(p, keep_determiners=True) for p in rule["phrases"]])
         lexicon.learn(w for e in normality["normal_words"] for w in words(e))
+
+        def norms(key: str) -> frozenset[str]:
+            return frozenset(lexicon.word_norm(str(w).lower()) for w in body.get(key, []))
+
+        region_words = norms("region_words")
+        part_nouns = frozenset(
+            w for group in body["body_parts"].values() for e in group for w in words(e)
+            if w not in region_words and w not in lexicon.fillers and w != "behind")
         return cls(
             matcher=matcher,
             retarget={k: dict(v) for k, v in body["retarget"].items()},
@@ -137,6 +196,28 @@ class BodyRules:
             attach_back=int(body.get("attach_back", 6)),
             attach_forward=int(body.get("attach_forward", 4)),
             pain_reach=int(body.get("pain_reach", 8)),
+            side_of={k: dict(v) for k, v in body["side_of"].items()},
+            default_side_part=str(body.get("default_side_part", "knee")),
+            side_words=norms("side_words"),
+            focus_words=norms("focus_words"),
+            focus_between=norms("focus_between") | lexicon.determiners,
+            region_parts=norms("region_parts"),
+            region_words=region_words,
+            not_a_region=norms("not_a_region"),
+            part_nouns=part_nouns,
+            fillers=lexicon.fillers,
+            tender_reach=int(body.get("tender_reach", 6)),
+            attach_earlier=frozenset(str(f) for f in body.get("attach_earlier", [])),
+            spread_findings=[tuple(str(f) for f in g["findings"])
+                             for g in spreading["origins"]],
+            spread_from=frozenset(lexicon.word_norm(str(w)) for w in spreading["from_words"]),
+            spread_directions=frozenset(lexicon.word_norm(str(w))
+                                        for w in spreading["directions"]),
+            spread_verbs=frozenset(lexicon.word_norm(str(w) + end)
+                                   for w in spreading["verbs"]
+                                   for end in ("", "s", "es", "ed", "ing")),
+            pain_norms=frozenset(pains),
+            spread_reach=int(spreading.get("reach", 6)),
         )
 
     # ------------------------------------------------------------------ reading
@@ -151,19 +232,35 @@ class BodyRules:
         pains: list[int] = []
         normal: list[Span] = []
         parts: list[Span] = []
+        tender: list[Span] = []
+        tender_places: list[Span] = []
+        origins: list[Span] = []
+        dests: list[Span] = []
         for match_id, start, end in self.matcher(doc):
             label = strings[match_id]
             if label == "PAIN":
                 pains.append(start)
-            elif label.startswith("LOC|"):
-                locs.append(SpanClass(doc, start, end, label=label[4:]))
+            elif label.startswith(("LOC|", "SIDE|")):
+                locs.append(SpanClass(doc, start, end, label=label))
             elif label.startswith("PART|"):
                 parts.append(SpanClass(doc, start, end, label=label[5:]))
+            elif label == "TENDER":
+                tender.append(SpanClass(doc, start, end, label=label))
+            elif label.startswith("TPLACE|"):
+                tender_places.append(SpanClass(doc, start, end, label=label[7:]))
+            elif label.startswith("ORIGIN|"):
+                origins.append(SpanClass(doc, start, end, label=label[7:]))
+            elif label == "DEST":
+                dests.append(SpanClass(doc, start, end, label=label))
             else:
                 normal.append(SpanClass(doc, start, end, label=label))
         hits = BodyHits(normal=filter_spans(normal))
         hits.parts = [(s.start, s.end, s.label_) for s in filter_spans(parts)]
-        places = filter_spans(locs)
+        hits.regions = self._regions(doc)
+        places = [self._place(doc, p, hits.parts) for p in filter_spans(locs)]
+        # "back" in "the top and back of my calf" is no place of its own: the calf is
+        places = [p for p in places if not (p.label_ == _NONE and len(p) == 1
+                                            and p.start in hits.regions)]
         chosen: dict[tuple[int, int, str], Span] = {}
         for p in sorted(set(pains)):
             best: tuple[int, int, Span] | None = None
@@ -183,8 +280,213 @@ class BodyRules:
             start, end = min(p, place.start), max(p + 1, place.end)
             chosen.setdefault((start, end, place.label_),
                               SpanClass(doc, start, end, label=place.label_))
+        for place in places:
+            focus = self._focus(doc, place, pains)
+            if focus is not None:
+                chosen.setdefault((focus, place.end, place.label_),
+                                  SpanClass(doc, focus, place.end, label=place.label_))
         hits.locations = list(chosen.values())
+        hits.locations += self._tenderness(doc, filter_spans(tender),
+                                           filter_spans(tender_places))
+        hits.locations += self._spreading(doc, filter_spans(origins), filter_spans(dests),
+                                          hits.regions)
         return hits
+
+    def _spreading(self, doc: Doc, origins: list[Span], dests: list[Span],
+                   regions: dict[int, int]) -> list[Span]:
+        """Pain said to spread from an origin down the leg, one span per finding it gives.
+
+        "from my back down the back of my leg", "shoots from my lower back down to my
+        knee": "from" + origin, then a direction word in the same clause, then a destination
+        with only fillers, region words ("the outside of") or direction words between.
+        Without "from" the origin must be followed only by pain words and a spreading verb
+        ("my lower back pain shoots down into my calf"). An origin that is a region of
+        another part ("from the back of my knee down to my calf") is none.
+        """
+        from spacy.tokens import Span as SpanClass
+
+        out: list[Span] = []
+        reach = self.spread_reach
+        for origin in origins:
+            if len(origin) == 1 and origin.start in regions:
+                continue
+            i = origin.start - 1
+            while i >= 0 and doc[i].norm_ in self.fillers:
+                i -= 1
+            said_from = i >= 0 and doc[i].norm_ in self.spread_from
+            start = i if said_from else origin.start
+            way = next((j for j in range(origin.end, min(len(doc), origin.end + reach + 1))
+                        if doc[j].norm_ in self.spread_directions), None)
+            if way is None or _clause_between(doc, origin.end, way):
+                continue
+            between = [doc[j].norm_ for j in range(origin.end, way)]
+            if not said_from and not (
+                    any(w in self.spread_verbs for w in between)
+                    and all(w in self.spread_verbs or w in self.pain_norms
+                            or w in self.fillers for w in between)):
+                continue
+            dest = next((d for d in dests if way < d.start <= way + reach), None)
+            # only "the", "all the way", "to", "the outside of" ... lie between: "aches going
+            # down stairs to my knee" is no way down the leg
+            if dest is None or any(
+                    doc[j].norm_ not in self.fillers and doc[j].norm_ not in self.region_words
+                    and doc[j].norm_ not in self.spread_directions and doc[j].norm_ != "way"
+                    for j in range(way + 1, dest.start)):
+                continue
+            for finding_id in self.spread_findings[int(origin.label_)]:
+                out.append(SpanClass(doc, start, dest.end, label=finding_id))
+        return out
+
+    # ------------------------------------------------------------------ places
+
+    def _place(self, doc: Doc, span: Span, parts: list[tuple[int, int, str]]) -> Span:
+        """A location span labelled with its finding: a side gets the side of its part."""
+        from spacy.tokens import Span as SpanClass
+
+        kind, _, name = span.label_.partition("|")
+        if kind == "LOC":
+            return SpanClass(doc, span.start, span.end, label=name)
+        part = self._part_of_side(doc, span, parts)
+        target = self.side_of.get(part, {}).get(name) or _NONE
+        return SpanClass(doc, span.start, span.end, label=target)
+
+    def _part_of_side(self, doc: Doc, span: Span, parts: list[tuple[int, int, str]]) -> str:
+        """The part a side belongs to: "... of my calf" after it, else the part named last
+        before it in the same or the previous sentence, else the default (the knee)."""
+        i = span.end
+        if i < len(doc) and doc[i].norm_ == "of":
+            after = [p for s, _, p in parts if i < s <= i + 3]
+            if after:
+                return after[0]
+        first = _sentence_before(doc, span.start)
+        before = [(e, p) for s, e, p in parts if e <= span.start and s >= first]
+        return max(before)[1] if before else self.default_side_part
+
+    def _focus(self, doc: Doc, place: Span, pains: list[int]) -> int | None:
+        """Start of a focus cue narrowing ``place`` down ("more on the inside"), if the pain
+        was said in the same or the previous sentence; None otherwise."""
+        if place.label_ == _NONE:
+            return None
+        i = place.start - 1
+        sent_start = doc[place.start].sent.start
+        while i >= sent_start and place.start - i <= 4:
+            norm = doc[i].norm_
+            if norm in self.focus_words:
+                first, last = _sentence_before(doc, place.start), doc[place.start].sent.end
+                if any(first <= p < last and not place.start <= p < place.end
+                       for p in pains):
+                    return i
+                return None
+            if norm not in self.focus_between:
+                return None
+            i -= 1
+        return None
+
+    def _tenderness(self, doc: Doc, tender: list[Span], places: list[Span]) -> list[Span]:
+        """Tenderness spans labelled with the tenderness finding of their place."""
+        from spacy.tokens import Span as SpanClass
+
+        out: list[Span] = []
+        reach = self.tender_reach
+        for t in tender:
+            near: list[tuple[int, int, Span]] = []
+            for place in places:
+                if place.end <= t.start:
+                    gap, lo, hi, after = t.start - place.end, place.end, t.start, 0
+                elif place.start >= t.end:
+                    gap, lo, hi, after = place.start - t.end, t.end, place.start, 1
+                else:
+                    continue
+                if gap <= reach and not _broken(doc, lo, hi, hard_only=True):
+                    near.append((gap, after, place))
+            if near:
+                place = min(near, key=lambda x: x[:2])[2]
+            else:
+                first = _sentence_before(doc, t.start)
+                earlier = [p for p in places if p.end <= t.start and p.start >= first]
+                if not earlier:
+                    continue
+                place = max(earlier, key=lambda p: p.end)
+            if place.label_ != _NONE:
+                out.append(SpanClass(doc, t.start, t.end, label=place.label_))
+        return out
+
+    def side_parts(self, doc: Doc, spans: list[Span], parts: list[tuple[int, int, str]]
+                   ) -> list[Span]:
+        """Side findings said without their part go to the part talked about.
+
+        A span of a finding in ``side_of`` ("pain on the inner side" for the inner knee)
+        that ends on a side word and names no part itself is the side of the part it
+        belongs to (see :meth:`_part_of_side`): relabelled to that part's side finding, or
+        dropped if that part has none ("pain on the outer side of my ankle").
+        """
+        from spacy.tokens import Span as SpanClass
+
+        owner = {fid: (part, side) for part, table in self.side_of.items()
+                 for side, fid in table.items()}
+        out: list[Span] = []
+        for span in spans:
+            mine = owner.get(span.label_)
+            if (mine is None or doc[span.end - 1].norm_ not in self.side_words
+                    or any(s < span.end and span.start < e for s, e, _ in parts)):
+                out.append(span)
+                continue
+            part = self._part_of_side(doc, span, parts)
+            if part == mine[0]:
+                out.append(span)
+                continue
+            target = self.side_of.get(part, {}).get(mine[1])
+            if target is not None:
+                out.append(SpanClass(doc, span.start, span.end, label=target))
+        return out
+
+    # ------------------------------------------------------------------ regions
+
+    def _regions(self, doc: Doc) -> dict[int, int]:
+        """Part words used as a region of another part: token -> start of its "of ...".
+
+        "back" in "back of my knee", "front and back of the knee", "back and sides of my
+        calf"; not in "lower back and back of my knee" (the first is the lower back).
+        """
+        out: dict[int, int] = {}
+        n = len(doc)
+        for i, token in enumerate(doc):
+            if token.norm_ not in self.region_parts:
+                continue
+            said_of = i + 1 < n and doc[i + 1].norm_ == "of"
+            if i and doc[i - 1].norm_ in self.not_a_region and not said_of:
+                continue
+            j = i + 1
+            while j < n:
+                norm = doc[j].norm_
+                if norm == "of":
+                    k = j + 1
+                    while k < n and k <= j + 3 and doc[k].norm_ in self.fillers:
+                        k += 1
+                    if k < n and doc[k].norm_ in self.part_nouns:
+                        out[i] = j
+                    break
+                if norm not in ("and", "or", "&", "/", ","):
+                    break
+                # another region in the list: "front and back", "back and inner side"
+                k = j + 1
+                while k < n and doc[k].norm_ in self.fillers:
+                    k += 1
+                start = k
+                while k < n and k - start < 3 and doc[k].norm_ in self.region_words \
+                        and doc[k].norm_ != token.norm_:
+                    k += 1
+                if k == start:
+                    break
+                j = k
+        return out
+
+    @staticmethod
+    def keep_parts(spans: list[Span], regions: dict[int, int]) -> list[Span]:
+        """Spans that do not use a region word ("back" of "back of my knee") as the part
+        itself: a span holding such a word must also hold its "of ..."."""
+        return [s for s in spans
+                if not any(s.start <= i < s.end and s.end <= j for i, j in regions.items())]
 
     def attach(self, doc: Doc, spans: list[Span], parts: list[tuple[int, int, str]],
                echoes: list[Span] | None = None) -> list[Span]:
@@ -204,6 +506,9 @@ class BodyRules:
                 out.append(span)
                 continue
             part = self._nearest_part(doc, span, parts)
+            if part is None and span.label_ in self.attach_earlier:
+                earlier = [p for s, e, p in parts if e <= span.start]
+                part = earlier[-1] if earlier else None
             if part is None or part not in table:
                 out.append(span)
                 if part is None and echoes is not None:
@@ -238,6 +543,18 @@ def _broken(doc: Doc, lo: int, hi: int, hard_only: bool = False) -> bool:
     breaks = _HARD_BREAKS if hard_only else _PAIN_BREAKS
     return any(doc[i].norm_ in breaks or doc[i].is_sent_start and i > lo
                for i in range(lo, hi))
+
+
+def _clause_between(doc: Doc, lo: int, hi: int) -> bool:
+    """Whether a clause start (or a sentence start) lies in tokens lo..hi (a comma may)."""
+    return any(doc[i].norm_ in CLAUSE_STARTS or doc[i].is_sent_start and i > lo
+               for i in range(lo, hi))
+
+
+def _sentence_before(doc: Doc, i: int) -> int:
+    """First token of the sentence before token ``i``'s (or of its own, if it is first)."""
+    start = doc[i].sent.start
+    return doc[start - 1].sent.start if start > 0 else start
 
 
 def normal_label(label: str) -> int | None:

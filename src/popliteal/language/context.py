@@ -69,6 +69,18 @@ def load_context_rules() -> tuple[ContextSettings, list[Any]]:
     return settings, rules
 
 
+def history_patterns() -> list[list[dict[str, Any]]]:
+    """Token patterns of our history cues ("two years ago", "last year", "in 2015").
+
+    Why: ConText drops a modifier that overlaps a target, so a catalogue phrase inside a
+    cue ("two years", a duration, in "tore my ACL two years ago") would silently take the
+    history away from everything around it. The pipeline uses these patterns to drop such
+    targets instead: words saying *when* something happened are not a finding.
+    """
+    return [item["pattern"] for item in _rules_data()["rules"]
+            if item["category"] == "HISTORICAL" and item.get("pattern")]
+
+
 def _terminators(names: list[str]) -> set[str] | None:
     """Upper-cased terminating categories; a stronger break also ends a weaker one's scope.
 

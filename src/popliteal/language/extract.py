@@ -9,6 +9,8 @@ hypothetical -> not a finding; family -> the family counterpart (a mother's clot
 risk factor) or nothing; historical -> the history counterpart (an old injury is not today's
 injury) or nothing for injury/onset findings, else kept and marked; negated -> absent;
 uncertain -> present and marked (safety first: a red flag said uncertainly still counts).
+A time said with a mention may make it a recent finding ("knee surgery six weeks ago" is
+recent surgery too) or history (see ``timed`` in the policy file and :func:`_timed`).
 """
 
 from __future__ import annotations
@@ -34,7 +36,9 @@ from popliteal.language.numbers import (
     NumberMention,
     age,
     extract_numbers,
+    times_ago,
 )
+from popliteal.language.spans import CLAUSE_STARTS
 
 if TYPE_CHECKING:
     from spacy.tokens import Span
@@ -142,6 +146,7 @@ def _extract(text: str, kb: KnowledgeBase) -> Extraction:
 
     candidates: list[_Candidate] = []
     patient = patient_relative(clean)
+    said: list[tuple[Span, _Candidate | None]] = []
     for ent in pipe.targets(doc):
         if ent.label_.startswith(ECHO_PREFIX):
             echo = _from_echo(ent, text, kb, pipe, patient)
@@ -154,9 +159,12 @@ def _extract(text: str, kb: KnowledgeBase) -> Extraction:
                            for f in _from_normal(ent, rule, text, kb, pipe, patient)]
             continue
         finding = _from_target(ent, text, kb, pipe, patient)
-        if finding is not None:
-            candidates.append(_Candidate(finding, sentence_of(ent.start)))
-    for mention in extract_numbers(clean):
+        candidate = None if finding is None else _Candidate(finding, sentence_of(ent.start))
+        said.append((ent, candidate))
+        if candidate is not None:
+            candidates.append(candidate)
+    candidates, when = _timed(clean, text, said, candidates, kb)
+    for mention in extract_numbers(clean, when):
         for finding in _from_number(mention, text, kb):
             candidates.append(_Candidate(finding, sentence_at_char(mention.start)))
 
@@ -276,13 +284,10 @@ def _from_target(ent: Span, text: str, kb: KnowledgeBase, pipe: LanguagePipeline
         finding_id = mapped
         mods.discard("historical")
     if "historical" in mods:
-        hist = policy["historical"]
-        mapped = hist["counterparts"].get(finding_id)
-        if mapped is not None and mapped in kb.findings:
-            finding_id = mapped
-        elif (kb.findings[finding_id].group in hist["drop_groups"]
-              or finding_id in hist["drop_ids"]):
+        mapped = _historical_id(finding_id, kb)
+        if mapped is None:
             return None
+        finding_id = mapped
     start, end = ent.start_char, ent.end_char
     return TextFinding(
         id=finding_id,
@@ -292,6 +297,115 @@ def _from_target(ent: Span, text: str, kb: KnowledgeBase, pipe: LanguagePipeline
         end=end,
         modifiers=sorted(mods),
     )
+
+
+def _historical_id(finding_id: str, kb: KnowledgeBase) -> str | None:
+    """The finding a mention of ``finding_id`` in the past is read as; None if dropped."""
+    hist = _policy()["historical"]
+    mapped = hist["counterparts"].get(finding_id)
+    if mapped is not None and mapped in kb.findings:
+        return str(mapped)
+    if kb.findings[finding_id].group in hist["drop_groups"] or finding_id in hist["drop_ids"]:
+        return None
+    return finding_id
+
+
+# ------------------------------------------------------------------------ times
+
+
+def _timed(clean: str, text: str, said: list[tuple[Span, _Candidate | None]],
+           candidates: list[_Candidate], kb: KnowledgeBase
+           ) -> tuple[list[_Candidate], tuple[tuple[int, int], ...]]:
+    """Candidates after reading the times said with mentions, and those times' characters.
+
+    Why: "ACL surgery six weeks ago" names a knee operation, and its time makes it recent
+    surgery as well (a clot risk factor within 12 weeks), which no phrase can say for every
+    operation and every time. For each finding in the policy's ``timed`` table, a mention
+    of one of its ``said_with`` findings, present and not already history, with a time in
+    its clause (see :func:`_time_of`): within ``within_days`` gives the finding too; beyond
+    them, a mention of the finding itself is history ("an operation six months ago"). The
+    times found say when the operation was, not when the pain began: onset findings read
+    inside them are dropped, and they are returned for the onset number to skip.
+    """
+    policy = _policy().get("timed")
+    if not policy:
+        return candidates, ()
+    times = times_ago(clean)
+    out = list(candidates)
+    when: list[tuple[int, int]] = []
+    for target_id, rule in policy["findings"].items():
+        if target_id not in kb.findings:
+            continue
+        for ent, candidate in said:
+            if ent.label_ not in rule["said_with"]:
+                continue
+            mention = _time_of(ent, times, int(policy["max_gap"]), int(policy["comma_gap"]))
+            if mention is None:
+                continue
+            when.append((mention.start, mention.end))
+            if candidate is None:
+                continue
+            finding = candidate.finding
+            if not finding.present or set(finding.modifiers) - {"uncertain"}:
+                continue
+            start, end = min(ent.start_char, mention.start), max(ent.end_char, mention.end)
+            if float(mention.value) <= float(rule["within_days"]):
+                out.append(_Candidate(TextFinding(
+                    id=target_id, present=True, value=None, evidence=text[start:end],
+                    start=start, end=end, modifiers=list(finding.modifiers)),
+                    candidate.sentence))
+            elif finding.id == target_id:
+                out.remove(candidate)
+                mapped = _historical_id(target_id, kb)
+                if mapped is not None:
+                    out.append(_Candidate(TextFinding(
+                        id=mapped, present=True, evidence=text[start:end], start=start,
+                        end=end, modifiers=sorted({*finding.modifiers, "historical"})),
+                        candidate.sentence))
+    # "six months" in "an operation six months ago" is no duration of the pain either
+    onset = set(policy.get("not_onset_groups", []))
+    out = [c for c in out if not (
+        kb.findings[c.finding.id].group in onset and c.finding.implied_by is None
+        and any(a <= c.finding.start and c.finding.end <= b for a, b in when))]
+    return out, tuple(when)
+
+
+def _time_of(ent: Span, times: list[NumberMention], max_gap: int, comma_gap: int
+             ) -> NumberMention | None:
+    """The time said with ``ent``: the nearest one in its clause (after it on ties).
+
+    Same sentence, at most ``max_gap`` tokens between, no clause start or "and"/"or"
+    between ("knee surgery and the pain started two weeks ago" says nothing of when the
+    surgery was), and a comma between only right after a time said first ("Two months
+    ago, I had ...") or if at most ``comma_gap`` tokens apart ("knee surgery, the pain
+    started two weeks ago" is two clauses).
+    """
+    doc = ent.doc
+    best: tuple[int, int, NumberMention] | None = None
+    for mention in times:
+        span = doc.char_span(mention.start, mention.end, alignment_mode="expand")
+        if span is None or not len(span) or span.sent.start != ent.sent.start:
+            continue
+        if span.end <= ent.start:
+            lo, hi, side = span.end, ent.start, 1
+        elif span.start >= ent.end:
+            lo, hi, side = ent.end, span.start, 0
+        else:
+            lo, hi, side = 0, 0, 0
+        between = doc[lo:hi]
+        if hi - lo > max_gap or any(t.norm_ in CLAUSE_STARTS or t.norm_ in _AND
+                                    for t in between):
+            continue
+        commas = [t.i for t in between if t.text == ","]
+        fronted = side == 1 and commas == [lo]  # "Three weeks ago, I had ..."
+        if commas and not fronted and hi - lo > comma_gap:
+            continue
+        if best is None or (hi - lo, side) < best[:2]:
+            best = (hi - lo, side, mention)
+    return None if best is None else best[2]
+
+
+_AND = frozenset({"and", "or", "&", "plus"})
 
 
 @lru_cache(maxsize=1)

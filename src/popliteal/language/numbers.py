@@ -136,15 +136,20 @@ _KEYWORDS: list[tuple[re.Pattern[str], float]] = [
 ]
 
 
-def days_since_onset(text: str) -> NumberMention | None:
+def days_since_onset(text: str, skip: tuple[tuple[int, int], ...] = ()
+                     ) -> NumberMention | None:
     """How long ago it started, in days: the best-supported mention, earliest on ties.
 
     Durations of activities ("played football for 10 years"), ages ("17 years old"),
-    frequencies ("3 days a week") and the future ("in 2 weeks") are skipped.
+    frequencies ("3 days a week") and the future ("in 2 weeks") are skipped, and so are
+    mentions overlapping a ``skip`` character range (times that say when something else
+    happened: "knee surgery six weeks ago").
     """
     found: list[tuple[int, int, int, float]] = []  # (-strength, start, end, days)
     for strength, pattern in ((3, _AGO), (2, _FOR), (1, _BARE)):
         for m in pattern.finditer(text):
+            if _overlaps(m.start(), m.end(), skip):
+                continue
             value = _value(m)
             if value is None or not _onset_context(text, m, pattern is _AGO):
                 continue
@@ -155,11 +160,63 @@ def days_since_onset(text: str) -> NumberMention | None:
             found.append((-strength, m.start(), m.end(), days))
     for pattern, days in _KEYWORDS:
         for m in pattern.finditer(text):
-            found.append((-2, m.start(), m.end(), float(days)))
+            if not _overlaps(m.start(), m.end(), skip):
+                found.append((-2, m.start(), m.end(), float(days)))
     if not found:
         return None
     _, start, end, days = min(found)
     return NumberMention("days_since_onset", round(days, 2), start, end)
+
+
+def _overlaps(start: int, end: int, ranges: tuple[tuple[int, int], ...]) -> bool:
+    return any(start < b and a < end for a, b in ranges)
+
+
+# ------------------------------------------------------------------------ when
+
+#: Days a "recently" stands for: within any "recent" window a finding has.
+RECENTLY_DAYS = 14.0
+_SINCE = re.compile(rf"\b{_NUM_RANGE}{SEP}{_UNIT}\s+(?:since|after|post)\b", re.I)
+_WHEN_WORDS: list[tuple[re.Pattern[str], float]] = [
+    (re.compile(r"\b(?:yesterday|today|this morning|last night|the other day)\b", re.I), 1),
+    (re.compile(r"\b(?:just had|recently|lately|not long ago|a little while ago|"
+                r"the other week|earlier this (?:week|month))\b", re.I), RECENTLY_DAYS),
+    (re.compile(r"\brecent\b", re.I), RECENTLY_DAYS),
+    (re.compile(r"\blast (?:week|weekend)\b|\bthis (?:week|past week)\b", re.I), 7),
+    (re.compile(r"\blast month\b|\bthis month\b", re.I), 30),
+    (re.compile(r"\b(?:some|several|a few|few|couple of) weeks (?:ago|back)\b|"
+                r"\bweeks (?:ago|back)\b", re.I), 21),
+    (re.compile(r"\b(?:some|several|a few|few|couple of|many) months (?:ago|back)\b|"
+                r"\bmonths (?:ago|back)\b", re.I), 120),
+    (re.compile(r"\blast year\b|\b(?:some|several|a few|few|couple of|many) years "
+                r"(?:ago|back)\b|\byears (?:ago|back)\b|\blong (?:time )?ago\b|"
+                r"\bages ago\b|\bas a (?:child|kid|teenager)\b", re.I), 730),
+]
+
+
+def times_ago(text: str) -> list[NumberMention]:
+    """Every stated time something happened, in days before now ("six weeks ago", "last
+    month", "recently", "3 weeks since"), the longest wording where two overlap.
+
+    Unlike :func:`days_since_onset` these say when *anything* happened; what happened is
+    the caller's to decide (see ``extract._timed``). A year ("in 2015") is left to ConText,
+    which reads it as history: without today's date it says nothing about weeks.
+    """
+    found: list[NumberMention] = []
+    for pattern in (_AGO, _SINCE):
+        for m in pattern.finditer(text):
+            value = _value(m)
+            if value is not None:
+                found.append(NumberMention("time_ago", round(value * _unit_days(
+                    m.group("unit")), 2), m.start(), m.end()))
+    for pattern, days in _WHEN_WORDS:
+        for m in pattern.finditer(text):
+            found.append(NumberMention("time_ago", float(days), m.start(), m.end()))
+    out: list[NumberMention] = []
+    for mention in sorted(found, key=lambda x: (x.start - x.end, x.start)):
+        if not _overlaps(mention.start, mention.end, tuple((o.start, o.end) for o in out)):
+            out.append(mention)
+    return sorted(out, key=lambda x: x.start)
 
 
 def _onset_context(text: str, m: re.Match[str], is_ago: bool) -> bool:
@@ -350,11 +407,14 @@ def temperature(text: str) -> NumberMention | None:
     return best
 
 
-def extract_numbers(text: str) -> list[NumberMention]:
+def extract_numbers(text: str, skip_times: tuple[tuple[int, int], ...] = ()
+                    ) -> list[NumberMention]:
     """Every number finding the text states (at most one per finding id).
 
     ``temperature`` is not a catalogue finding: extraction turns it into ``fever``.
+    ``skip_times`` are character ranges of times that are not the onset (see
+    :func:`days_since_onset`).
     """
-    out = [days_since_onset(text), pain_score(text), morning_stiffness_minutes(text),
+    out = [days_since_onset(text, skip_times), pain_score(text), morning_stiffness_minutes(text),
            travel_hours(text), side(text), temperature(text)]
     return [m for m in out if m is not None]

@@ -8,10 +8,12 @@ catalogue gets a new pipeline, the same one is never rebuilt.
 Steps, in order: tokenise (blank English) -> split sentences -> normalise tokens (see
 :mod:`popliteal.language.lexicon`) -> match targets (rules generated from the catalogue's
 phrases, also over coordinated phrases, see :mod:`popliteal.language.spans`) -> body rules
-(pain word + place, bare words attached to their body part, normality statements, see
-:mod:`popliteal.language.bodymap`) -> choose spans (different findings may overlap) ->
-ConText (medSpaCy's default rules plus ours in ``data/context_rules.yaml``) over the span
-group :data:`TARGETS`.
+(pain word + place, sides and tenderness of the part talked about, pain spreading from the
+back down the leg, bare words attached to their body part, normality statements, and no
+phrase reading "the back of the knee" as the back, see :mod:`popliteal.language.bodymap`)
+-> drop spans lying inside a history cue ("two years" in "two years ago") -> choose spans
+(different findings may overlap) -> ConText (medSpaCy's default rules plus ours in
+``data/context_rules.yaml``) over the span group :data:`TARGETS`.
 
 Sentence splitting uses spaCy's rule-based ``sentencizer`` plus line breaks, not PyRuSH:
 PyRuSH formats a debug message per token even when its logger is disabled, which cost about
@@ -26,10 +28,10 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
 from popliteal.language.bodymap import BodyRules
-from popliteal.language.context import ContextSettings, load_context_rules
+from popliteal.language.context import ContextSettings, history_patterns, load_context_rules
 from popliteal.language.lexicon import Lexicon
 from popliteal.language.rules import FILLER_TAG, OTHER_TAG, build_patterns, target_rules
-from popliteal.language.spans import coordinated, select, word_pairs
+from popliteal.language.spans import coordinated, of_heads, select, word_pairs
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -53,6 +55,10 @@ class LanguagePipeline:
     build_seconds: float
     body: BodyRules | None = None
     pairs: frozenset[tuple[str, str]] | None = None
+    #: words some phrase puts before "of", see :func:`~popliteal.language.spans.of_heads`
+    of_heads: frozenset[str] | None = None
+    #: matches the history cues ("two years ago"), see :func:`history_patterns`
+    history: Any = None
     _steps: list[Any] = field(default_factory=list)
 
     def process(self, text: str) -> Doc:
@@ -72,13 +78,25 @@ class LanguagePipeline:
         found: list[Span] = list(matcher(doc))
         # coordinated readings and pain-word + place readings stretch over other words, so
         # they never push out a finding said inside them
-        secondary = coordinated(doc, fillers.__contains__, matcher, self.pairs)
+        secondary = coordinated(doc, fillers.__contains__, matcher, self.pairs,
+                                self.of_heads)
         if self.body is not None:
             hits = self.body.find(doc)
             echoes: list[Span] = []
             found = self.body.attach(doc, found, hits.parts, echoes) + hits.normal
             secondary = self.body.attach(doc, secondary, hits.parts) + hits.locations
             secondary += echoes
+            # "back" in "the front and back of the knee" is the knee's, not the lower back
+            found = self.body.keep_parts(found, hits.regions)
+            secondary = self.body.keep_parts(secondary, hits.regions)
+            # "pain on the inner side" after "my calf" is the inner calf
+            found = self.body.side_parts(doc, found, hits.parts)
+            secondary = self.body.side_parts(doc, secondary, hits.parts)
+        if self.history is not None:
+            # "two years" inside "two years ago" says when, and would hide the cue from ConText
+            cues = [(start, end) for _, start, end in self.history(doc)]
+            found = _outside(found, cues)
+            secondary = _outside(secondary, cues)
         doc.spans[TARGETS] = select(found, secondary, fillers.__contains__)
         return context(doc)  # type: ignore[no-any-return]
 
@@ -139,6 +157,10 @@ def build_pipeline(kb: KnowledgeBase, sentence_splitter: SentenceSplitter = "sen
                 "span_group_name": TARGETS},
     )
     context.add(rules)
+    from spacy.matcher import Matcher
+
+    history = Matcher(nlp.vocab)
+    history.add("HISTORY", history_patterns())
     return LanguagePipeline(
         nlp=nlp,
         lexicon=lexicon,
@@ -147,8 +169,15 @@ def build_pipeline(kb: KnowledgeBase, sentence_splitter: SentenceSplitter = "sen
         build_seconds=time.perf_counter() - started,
         body=body,
         pairs=word_pairs(p.pattern for p in patterns),
+        of_heads=of_heads(p.words for p in patterns),
+        history=history,
         _steps=[splitter, matcher, context],
     )
+
+
+def _outside(spans: list[Span], cues: list[tuple[int, int]]) -> list[Span]:
+    """The spans not lying wholly inside one of ``cues`` (token ranges)."""
+    return [s for s in spans if not any(a <= s.start and s.end <= b for a, b in cues)]
 
 
 def _split_at_line_breaks(doc: Doc) -> None:

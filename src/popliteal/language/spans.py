@@ -5,7 +5,8 @@ said in overlapping words ("a sudden sharp pain at the back of my thigh" is both
 onset and back-of-thigh pain) lost one of them. Here overlapping spans of *different*
 findings are both kept; only a span lying wholly inside a longer span of another finding
 gives way (the longer phrase is the more specific reading: "stopped smoking" is not
-"smoking"), and spans of the same finding never overlap.
+"smoking"), and spans of the same finding never overlap. A list inside a phrase states each
+of its items, though: "swollen" in "swollen and tight" (a tense calf) is still a swelling.
 
 Coordination: people share a head between two or more descriptions ("calf a bit swollen and
 tender", "hurts to bend or straighten", "can't bend it or put weight on it", "swollen and
@@ -40,9 +41,16 @@ MAX_SWAPPED = 2
 NEW_SUBJECTS = frozenset({"i", "he", "she", "it", "we", "they", "you", "there", "this",
                           "that", "im", "i'm", "it's", "i've", "i'd"})
 #: A shared tail may not start with a preposition: "I can walk and stand on tiptoe" is not
-#: "walk on tiptoe".
+#: "walk on tiptoe". "of" may: "the front and back of the knee" is the front of the knee too.
 PREPOSITIONS = frozenset({"on", "in", "at", "to", "with", "into", "onto", "for", "from",
-                          "by", "up", "down", "over", "under", "around", "of", "about"})
+                          "by", "up", "down", "over", "under", "around", "about"})
+#: A shared tail that is a noun phrase ("my knee", "the calf") goes only with a conjunct of
+#: one word besides a pronoun ("I twisted and hurt my knee", "cramping and tingling in the
+#: calf"): a longer one is a statement of its own ("my back hurts and so does my knee" is not
+#: "my back hurts my knee").
+DETERMINERS = frozenset({"my", "the", "a", "an", "his", "her", "your", "their", "our", "this",
+                         "that", "these", "those", "its"})
+_OF = frozenset({"of"})
 _BARRIER = "\u2016"
 
 
@@ -79,12 +87,28 @@ def select(spans: Iterable[Span], secondary: Iterable[Span] = (),
             elif ((other.start, other.end, other.label_) not in weak
                   and not all(is_filler(t.norm_) for t in span)
                   and other.start <= span.start and span.end <= other.end
-                  and (other.end - other.start) > (span.end - span.start)):
+                  and (other.end - other.start) > (span.end - span.start)
+                  and not _list_item(span, other, is_filler)):
                 clash = True
                 break
         if not clash:
             kept.append(span)
     return sorted(kept, key=lambda s: (s.start, s.end, s.label_))
+
+
+def _list_item(span: Span, outer: Span, is_filler: Callable[[str], bool]) -> bool:
+    """Whether ``span`` is an item of a list inside ``outer``: an "and"/"or"/comma of
+    ``outer`` stands next to it (fillers aside), "swollen" in "swollen and tight"."""
+    doc = span.doc
+    i = span.start - 1
+    while i >= outer.start and is_filler(doc[i].norm_):
+        i -= 1
+    if i >= outer.start and doc[i].norm_ in CONJUNCTIONS:
+        return True
+    j = span.end
+    while j < outer.end and is_filler(doc[j].norm_):
+        j += 1
+    return j < outer.end and doc[j].norm_ in CONJUNCTIONS
 
 
 def _left_bound(doc: Doc, c: int) -> int:
@@ -141,14 +165,37 @@ def word_pairs(patterns: Iterable[list[dict[str, Any]]]) -> frozenset[tuple[str,
     return frozenset(out)
 
 
+def of_heads(words: Iterable[tuple[str, ...]]) -> frozenset[str]:
+    """Every word some phrase (as written, ``words``) puts right before "of" ("back",
+    "side", "swelling"): the words a shared "of ..." tail may be read onto."""
+    return frozenset(a for seq in words for a, b in zip(seq, seq[1:], strict=False)
+                     if b == "of")
+
+
+def _ends_on(doc: Doc, head: list[int], words: frozenset[str],
+             is_filler: Callable[[str], bool]) -> bool:
+    """Whether ``head``'s last word other than fillers is one of ``words`` ("of", a
+    determiner), so that what follows it belongs to that word's phrase."""
+    for i in reversed(head):
+        norm = doc[i].norm_
+        if norm in words:
+            return True
+        if not is_filler(norm):
+            return False
+    return False
+
+
 def coordinated(doc: Doc, is_filler: Callable[[str], bool],
                 match: Callable[[Doc], list[Span]],
-                pairs: frozenset[tuple[str, str]] | None = None) -> list[Span]:
+                pairs: frozenset[tuple[str, str]] | None = None,
+                of_heads: frozenset[str] | None = None) -> list[Span]:
     """Spans (on ``doc``) found by reading each conjunct with the shared words repeated.
 
     ``match`` runs the phrase rules on a Doc; ``is_filler`` says whether a normalised word
     may stand between phrase words (those do not count as swapped content); ``pairs`` (see
-    :func:`word_pairs`), if given, skips rewritten sequences whose joint no phrase has.
+    :func:`word_pairs`), if given, skips rewritten sequences whose joint no phrase has;
+    ``of_heads`` (see :func:`of_heads`) are the words a shared "of ..." may follow (none if
+    not given).
     """
     from spacy.tokens import Doc as DocClass
 
@@ -164,9 +211,20 @@ def coordinated(doc: Doc, is_filler: Callable[[str], bool],
         key = tuple(tokens)
         if key in seen or not content(shared) or not content(new):
             return
+        a, b = content(first), content(second)
+        if not a or not b:
+            return
+        # a word twice in a row is the patient's emphasis ("pain pain"), never a rewrite's:
+        # "back pain and knee pain" is not "back pain pain"
+        if doc[a[-1]].norm_ == doc[b[0]].norm_:
+            return
         if pairs is not None:
-            a, b = content(first), content(second)
-            if not a or not b or (doc[a[-1]].norm_, doc[b[0]].norm_) not in pairs:
+            # the joint, over content words or over the words as written: a phrase may
+            # hold a filler there ("front" + "of my knee" meets "front of knee")
+            words = [i for i in second if not doc[i].is_punct]
+            joint = {(doc[a[-1]].norm_, doc[b[0]].norm_),
+                     (doc[a[-1]].norm_, doc[words[0]].norm_)}
+            if not joint & pairs:
                 return
         seen.add(key)
         segments.append((tokens, set(content(shared)), set(content(new))))
@@ -189,6 +247,10 @@ def coordinated(doc: Doc, is_filler: Callable[[str], bool],
             head = left[:p]
             while head and doc[head[-1]].norm_ in CONJUNCTIONS:
                 head = head[:-1]
+            # a number belongs to the word after it: "two years ago and my knee" is not
+            # "two ... knee"
+            if head and doc[head[-1]].like_num:
+                continue
             add(head, right, head, right)
         # shared tail: the conjunct just before the joint, then the end of the other one
         item: list[int] = []
@@ -199,7 +261,21 @@ def coordinated(doc: Doc, is_filler: Callable[[str], bool],
         for q in range(1, len(right)):
             if len(content(right[:q])) > MAX_SWAPPED:
                 break
-            if doc[right[q]].norm_ in PREPOSITIONS:
+            # nor start inside an "of ...": "the back of | my knee"
+            if (doc[right[q]].norm_ in PREPOSITIONS
+                    or _ends_on(doc, right[:q], _OF, is_filler)):
+                continue
+            if ((doc[right[q]].norm_ in DETERMINERS
+                 or _ends_on(doc, right[:q], DETERMINERS, is_filler))
+                    and len([i for i in content(item)
+                             if doc[i].lower_ not in NEW_SUBJECTS]) > 1):
+                continue
+            # "of" binds its words to the word before it: "X and the back of my knee" shares
+            # "of my knee" only with a word that takes an "of" ("the front and back of my
+            # knee"), never with a clause ("my back hurts and the back of my knee")
+            if doc[right[q]].norm_ == "of" and (
+                    of_heads is None or not content(item)
+                    or doc[content(item)[-1]].norm_ not in of_heads):
                 continue
             add(item, right[q:], right[q:], item)
     if not segments:

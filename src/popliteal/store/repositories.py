@@ -13,12 +13,13 @@ Callers that need several steps in one transaction can use the session-level fun
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
-from contextlib import contextmanager
+import threading
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager, nullcontext
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Engine, delete, select
+from sqlalchemy import Connection, Engine, delete, select
 from sqlalchemy.engine import URL
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -75,6 +76,11 @@ class Store:
         self.retention = retention or timedelta(days=DEFAULT_RETENTION_DAYS)
         self.session_ttl = session_ttl or timedelta(seconds=DEFAULT_SESSION_TTL_SECONDS)
         self._sessions = make_session_factory(engine)
+        # SQLite has one writer at a time, and a writer that finds the lock taken sleeps in
+        # SQLite's busy handler (1, 2, 5 ... 100 ms steps) rather than being woken. Threads
+        # of this process queue on a Python lock instead and are woken at once; other
+        # processes still meet the busy handler.
+        self._serial = threading.RLock() if engine.dialect.name == "sqlite" else nullcontext()
 
     @classmethod
     def from_settings(cls, settings: StoreSettings, *, upgrade: bool = True) -> Store:
@@ -107,8 +113,18 @@ class Store:
     @contextmanager
     def transaction(self) -> Iterator[Session]:
         """A session for several steps in one transaction (commits at the end)."""
-        with session_scope(self._sessions) as session:
+        with self._serial, session_scope(self._sessions) as session:
             yield session
+
+    @contextmanager
+    def connection(self) -> Iterator[Connection]:
+        """A bare connection in one transaction (commits at the end, rolls back on error).
+
+        For the patient's per-answer path: plain statements, no Session or unit of work,
+        which would cost more than the queries themselves.
+        """
+        with self._serial, self.engine.begin() as connection:
+            yield connection
 
     # ------------------------------------------------------------------ assessments (patient)
 
@@ -187,22 +203,77 @@ class Store:
                     raise
         raise AssertionError("unreachable")
 
+    def open_assessment(
+        self, token: str, *, record_access: bool = True, now: datetime | None = None
+    ) -> tuple[AssessmentRecord, list[AnswerRecord]] | None:
+        """The assessment this token opens and its answer log, in one transaction; or None.
+
+        Audited as ``open`` by default. One transaction instead of two is most of the cost
+        of a patient's request that only reads.
+        """
+        with self.connection() as connection:
+            record = assessments.record_by_token(connection, token, now=now)
+            if record is None:
+                return None
+            if record_access:
+                audit_log.record(connection, audit_log.PATIENT, "open", "assessment", record.id,
+                                 now=now)
+            return record, assessments.answer_log(connection, record.id)
+
+    def append_answer_by_token(
+        self,
+        token: str,
+        finding_id: str,
+        answer: Any,
+        *,
+        expected_seq: int | None = None,
+        check: Callable[[list[AnswerRecord]], None] | None = None,
+        now: datetime | None = None,
+    ) -> tuple[AssessmentRecord, list[AnswerRecord]] | None:
+        """Find the assessment, read its log, append one answer: one durable transaction.
+
+        Returns the assessment and its log including the new answer (None for a token that
+        opens nothing). ``check`` sees the log before the write and may raise to refuse it
+        (a full log, nothing to undo); nothing is written then. ``expected_seq`` as in
+        :meth:`append_answer`. This is the patient's hot path: one commit per answer.
+        """
+        for attempt in range(APPEND_ATTEMPTS):
+            try:
+                with self.connection() as connection:
+                    record = assessments.record_by_token(connection, token, now=now, lock=True)
+                    if record is None:
+                        return None
+                    log = assessments.answer_log(connection, record.id)
+                    if check is not None:
+                        check(log)
+                    added = assessments.append_next(
+                        connection, record.id, log[-1].seq if log else 0, finding_id, answer,
+                        expected_seq=expected_seq, now=now)
+                    audit_log.record(
+                        connection, audit_log.PATIENT, "answer", "assessment", record.id,
+                        now=now)
+                    return record, [*log, added]
+            except IntegrityError:
+                # Another process took this seq between our read and our insert: read again.
+                if attempt == APPEND_ATTEMPTS - 1:
+                    raise
+        raise AssertionError("unreachable")
+
     def list_answers(self, assessment_id: int) -> list[AnswerRecord]:
         """Every acknowledged answer in order: enough to rebuild the interview anywhere."""
         with self.transaction() as session:
-            return [AnswerRecord.of(row) for row in assessments.answers(session, assessment_id)]
+            return assessments.answer_log(session, assessment_id)
 
     def update_state(self, assessment_id: int, state: Any) -> None:
         """Save the serialised interview state (a cache of the answers; last writer wins)."""
         with self.transaction() as session:
             assessments.update_state(session, assessment_id, state)
 
-    def set_result(
-        self, assessment_id: int, result: AssessmentResult | Mapping[str, Any]
-    ) -> AssessmentRecord:
-        """Save the result; its triage level and top condition become filterable."""
-        with self.transaction() as session:
-            return AssessmentRecord.of(assessments.set_result(session, assessment_id, result))
+    def set_result(self, assessment_id: int, result: AssessmentResult | Mapping[str, Any]) -> None:
+        """Save the result; its triage level and top condition become filterable. NotFound
+        when the assessment is gone."""
+        with self.connection() as connection:
+            assessments.set_result(connection, assessment_id, result)
 
     def delete_assessment_by_token(self, token: str) -> bool:
         """The patient deletes their assessment and its answers. False for an unknown token."""

@@ -22,7 +22,7 @@ from popliteal.api.routes.bookings import request_booking
 from popliteal.api.schemas import BookingIn
 from popliteal.clinics import PostalCodeError, get_branch, load_branches, nearest_branches
 from popliteal.web import csrf
-from popliteal.web.patient import MAX_TOKEN, store_of
+from popliteal.web.patient import MAX_TOKEN, rate_limit, store_of
 from popliteal.web.render import redirect, render
 from popliteal.web.views import URGENT_LEVELS
 
@@ -109,6 +109,7 @@ def _errors(exc: ValidationError) -> dict[str, str]:
 async def book(request: Request) -> Response:
     form = await request.form()
     csrf.check(request, form)
+    rate_limit(request, "bookings")
     kept: dict[str, Any] = {k: str(form.get(k, ""))[:600] for k in (*FIELDS, "postal_code")}
     kept["consent"] = "yes" if form.get("consent") == "yes" else ""
     kept["share"] = "yes" if form.get("share") == "yes" else ""

@@ -8,8 +8,9 @@ list, open and handle is audited by the store with the clinician's name.
 
 from __future__ import annotations
 
-from functools import lru_cache
-from typing import Any
+from collections.abc import Callable
+from functools import lru_cache, partial
+from typing import Any, Protocol, TypeVar
 
 from fastapi import APIRouter
 from markdown_it import MarkdownIt
@@ -19,7 +20,7 @@ from starlette.responses import Response
 from popliteal.api import interviews
 from popliteal.clinics import load_branches
 from popliteal.knowledge import get_knowledge_base
-from popliteal.store import NotFound, UserRecord
+from popliteal.store import NotFound, Store, UserRecord
 from popliteal.web import csrf
 from popliteal.web.patient import rate_limit, store_of
 from popliteal.web.render import PageError, redirect, render
@@ -28,6 +29,7 @@ from popliteal.web.views import LEVELS, condition_name
 router = APIRouter(prefix="/desk", include_in_schema=False)
 PAGE_SIZE = 50
 MAX_OFFSET = 1_000_000
+Row = TypeVar("Row")
 
 
 class LoginRequired(Exception):
@@ -74,6 +76,43 @@ def _offset(request: Request) -> int:
 
 def _handled(value: str | None) -> bool | None:
     return {"yes": True, "no": False}.get(value or "")
+
+
+def _list_page(request: Request, fetch: Callable[..., list[Row]]) -> dict[str, Any]:
+    """One page of a desk list, and its "Handled" filter, as ``_desk_list.html`` expects them.
+
+    Both lists read the filter and the offset, and page, alike; ``fetch`` (a store listing with
+    the list's own filters bound) is asked for one row more than a page, so that the pager
+    knows whether an "Older" link is due without counting the table.
+    """
+    handled = request.query_params.get("handled", "")
+    offset = _offset(request)
+    rows = fetch(handled=_handled(handled), limit=PAGE_SIZE + 1, offset=offset)
+    return {"items": rows[:PAGE_SIZE], "handled": handled, "offset": offset,
+            "more": len(rows) > PAGE_SIZE, "page_size": PAGE_SIZE}
+
+
+class _MarkHandled(Protocol):
+    """A store method that marks one row handled (or not): ``Store.mark_handled`` and the like."""
+
+    def __call__(self, store: Store, row_id: int, /, *, username: str, handled: bool) -> object:
+        ...
+
+
+async def _mark_from_form(request: Request, mark: _MarkHandled, row_id: int, missing: str,
+                          back: tuple[str, str]) -> None:
+    """Apply a posted "Mark (not) handled" form to one row.
+
+    Both lists post the same form, so one place checks its CSRF token, reads its yes/no and
+    turns a row deleted meanwhile (a patient may delete their data at any time) into a 404
+    page titled ``missing`` that leads ``back``.
+    """
+    user, form = await _desk_form(request)
+    try:
+        mark(store_of(request), row_id, username=user.username,
+             handled=form.get("handled") != "no")
+    except NotFound as exc:
+        raise PageError(404, missing, "It may have been deleted.", action=back) from exc
 
 
 # ------------------------------------------------------------------ login
@@ -125,17 +164,12 @@ async def logout(request: Request) -> Response:
 @router.get("")
 def assessments(request: Request) -> Response:
     user, token = _session(request)
-    query = request.query_params
-    chosen = [lv for lv in query.getlist("level") if lv in LEVELS]
-    handled = query.get("handled", "")
-    offset = _offset(request)
-    rows = store_of(request).list_assessments(
-        actor=user.actor, triage_level=chosen or None, handled=_handled(handled),
-        limit=PAGE_SIZE + 1, offset=offset)
-    items = [{"row": r, "condition": condition_name(r.top_condition)} for r in rows[:PAGE_SIZE]]
-    return _desk(request, "desk_assessments.html", {
-        "items": items, "chosen": chosen, "handled": handled, "offset": offset,
-        "more": len(rows) > PAGE_SIZE, "page_size": PAGE_SIZE}, token, user)
+    chosen = [lv for lv in request.query_params.getlist("level") if lv in LEVELS]
+    page = _list_page(request, partial(store_of(request).list_assessments, actor=user.actor,
+                                       triage_level=chosen or None))
+    items = [{"row": r, "condition": condition_name(r.top_condition)} for r in page["items"]]
+    return _desk(request, "desk_assessments.html", {**page, "items": items, "chosen": chosen},
+                 token, user)
 
 
 @router.get("/assessments/{assessment_id:int}")
@@ -162,13 +196,8 @@ def assessment(request: Request, assessment_id: int) -> Response:
 
 @router.post("/assessments/{assessment_id:int}/handled")
 async def assessment_handled(request: Request, assessment_id: int) -> Response:
-    user, form = await _desk_form(request)
-    try:
-        store_of(request).mark_handled(assessment_id, username=user.username,
-                                       handled=form.get("handled") != "no")
-    except NotFound as exc:
-        raise PageError(404, "No such assessment", "It may have been deleted.",
-                        action=("/desk", "All assessments")) from exc
+    await _mark_from_form(request, Store.mark_handled, assessment_id, "No such assessment",
+                          ("/desk", "All assessments"))
     return redirect(request, f"/desk/assessments/{assessment_id}")
 
 
@@ -178,26 +207,16 @@ async def assessment_handled(request: Request, assessment_id: int) -> Response:
 @router.get("/bookings")
 def bookings(request: Request) -> Response:
     user, token = _session(request)
-    query = request.query_params
     branches = {b.id: b for b in load_branches()}
-    branch = query.get("branch", "")
-    handled = query.get("handled", "")
-    offset = _offset(request)
-    rows = store_of(request).list_bookings(
-        actor=user.actor, handled=_handled(handled),
-        branch_id=branch if branch in branches else None, limit=PAGE_SIZE + 1, offset=offset)
-    return _desk(request, "desk_bookings.html", {
-        "rows": rows[:PAGE_SIZE], "branches": branches, "branch": branch, "handled": handled,
-        "offset": offset, "more": len(rows) > PAGE_SIZE, "page_size": PAGE_SIZE}, token, user)
+    branch = request.query_params.get("branch", "")
+    page = _list_page(request, partial(store_of(request).list_bookings, actor=user.actor,
+                                       branch_id=branch if branch in branches else None))
+    return _desk(request, "desk_bookings.html", {**page, "branches": branches, "branch": branch},
+                 token, user)
 
 
 @router.post("/bookings/{booking_id:int}/handled")
 async def booking_handled(request: Request, booking_id: int) -> Response:
-    user, form = await _desk_form(request)
-    try:
-        store_of(request).mark_booking_handled(booking_id, username=user.username,
-                                               handled=form.get("handled") != "no")
-    except NotFound as exc:
-        raise PageError(404, "No such booking request", "It may have been deleted.",
-                        action=("/desk/bookings", "All booking requests")) from exc
+    await _mark_from_form(request, Store.mark_booking_handled, booking_id,
+                          "No such booking request", ("/desk/bookings", "All booking requests"))
     return redirect(request, "/desk/bookings")

@@ -3,6 +3,11 @@
 Start (consent first) -> next question -> answer / change an answer / go back -> result ->
 physiotherapy summary -> delete. There is no route that lists assessments: a patient can
 only name their own, by a token with 256 bits of randomness.
+
+Why ``async def`` handlers that hand the database work to ``run_in_threadpool``: FastAPI
+runs a plain ``def`` handler in a worker thread and then validates its return value in
+another one; two thread hops cost more than a whole answer's work. Here there is one hop,
+for the blocking work only (database, interview), and the response is checked inline.
 """
 
 from __future__ import annotations
@@ -10,6 +15,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Body, Response
+from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import PlainTextResponse
 
 from popliteal.api import interviews
@@ -30,58 +36,67 @@ router = APIRouter(prefix=f"{API_PREFIX}/assessments", tags=["assessments (patie
 
 
 @router.post("", status_code=201, response_model=AssessmentStarted)
-def start_assessment(body: AssessmentIn, store: StoreDep, _: AssessmentLimit) -> AssessmentStarted:
+async def start_assessment(body: AssessmentIn, store: StoreDep,
+                           _: AssessmentLimit) -> AssessmentStarted:
     """Start an interview. Refused (``consent_required``) and nothing stored without consent."""
-    fields, token = interviews.start(store, body)
+    fields, token = await run_in_threadpool(interviews.start, store, body)
     return AssessmentStarted(token=token, **fields)
 
 
 @router.get("/{token}", response_model=AssessmentState)
-def get_assessment(token: PatientToken, store: StoreDep) -> AssessmentState:
+async def get_assessment(token: PatientToken, store: StoreDep) -> AssessmentState:
     """Where the interview stands: the next question (null when finished) and the answers."""
-    return interviews.state(store, token)
+    return await run_in_threadpool(interviews.state, store, token)
 
 
 @router.post("/{token}/answers", response_model=AnswerAccepted, responses=CONFLICT_RESPONSES)
-def answer_question(token: PatientToken, body: AnswerIn, store: StoreDep,
-                    settings: SettingsDep) -> AnswerAccepted:
+async def answer_question(token: PatientToken, body: AnswerIn, store: StoreDep,
+                          settings: SettingsDep) -> AnswerAccepted:
     """Answer the next question, or change an earlier answer by sending its id again.
 
     The answer is committed to the database before this returns: when you get 200, it is kept.
     """
-    seq, fields = interviews.answer(store, token, body.id, body.answer, body.expected_seq,
-                                    limit=settings.max_answers_per_assessment)
+    seq, fields = await run_in_threadpool(
+        interviews.answer, store, token, body.id, body.answer, body.expected_seq,
+        limit=settings.max_answers_per_assessment)
     return AnswerAccepted(seq=seq, **fields)
 
 
 @router.post("/{token}/back", response_model=AnswerAccepted, responses=CONFLICT_RESPONSES)
-def go_back(token: PatientToken, store: StoreDep, settings: SettingsDep,
-            body: Annotated[BackIn | None, Body()] = None) -> AnswerAccepted:
+async def go_back(token: PatientToken, store: StoreDep, settings: SettingsDep,
+                  body: Annotated[BackIn | None, Body()] = None) -> AnswerAccepted:
     """Undo the last answer (its question is asked again)."""
-    seq, fields = interviews.back(store, token, body.expected_seq if body else None,
-                                  limit=settings.max_answers_per_assessment)
+    seq, fields = await run_in_threadpool(
+        interviews.back, store, token, body.expected_seq if body else None,
+        limit=settings.max_answers_per_assessment)
     return AnswerAccepted(seq=seq, **fields)
 
 
 @router.get("/{token}/result", response_model=ResultOut)
-def get_result(token: PatientToken, store: StoreDep) -> ResultOut:
+async def get_result(token: PatientToken, store: StoreDep) -> ResultOut:
     """Likely causes with their reasons, triage, and the care plan, from the answers so far."""
-    loaded = interviews.load(store, token, audit=True)
-    return ResultOut.model_validate(interviews.result(store, loaded))
+    def work() -> ResultOut:
+        loaded = interviews.load(store, token, audit=True)
+        return ResultOut.model_validate(interviews.result(store, loaded))
+
+    return await run_in_threadpool(work)
 
 
 @router.get("/{token}/summary", response_model=None,
             responses={200: MARKDOWN})
-def get_summary(token: PatientToken, store: StoreDep) -> PlainTextResponse:
+async def get_summary(token: PatientToken, store: StoreDep) -> PlainTextResponse:
     """The one-page physiotherapy summary (Markdown): the patient's own data, theirs to share."""
-    loaded = interviews.load(store, token, audit=True)
-    text = interviews.summary_markdown(interviews.result(store, loaded))
+    def work() -> str:
+        loaded = interviews.load(store, token, audit=True)
+        return interviews.summary_markdown(interviews.result(store, loaded))
+
+    text = await run_in_threadpool(work)
     return PlainTextResponse(text, media_type="text/markdown; charset=utf-8")
 
 
 @router.delete("/{token}", status_code=204, response_class=Response)
-def delete_assessment(token: PatientToken, store: StoreDep) -> Response:
+async def delete_assessment(token: PatientToken, store: StoreDep) -> Response:
     """Delete the assessment, its answers and its result now (bookings keep only themselves)."""
-    if not store.delete_assessment_by_token(token):
+    if not await run_in_threadpool(store.delete_assessment_by_token, token):
         raise ApiError(404, "not_found", interviews.NOT_FOUND)
     return Response(status_code=204)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from popliteal.api.deps import StoreDep
+from popliteal.api.deps import BookingLimit, StoreDep
 from popliteal.api.errors import ApiError
 from popliteal.api.routes import API_PREFIX
 from popliteal.api.schemas import BookingIn, BookingReceived
@@ -19,7 +19,7 @@ router = APIRouter(prefix=f"{API_PREFIX}/bookings", tags=["bookings"])
 
 
 @router.post("", status_code=201, response_model=BookingReceived)
-def request_booking(body: BookingIn, store: StoreDep) -> BookingReceived:
+def request_booking(body: BookingIn, store: StoreDep, _: BookingLimit = None) -> BookingReceived:
     """Store a booking request; the clinic lists it (``popliteal bookings`` or the API)."""
     assessment_id = None
     if body.assessment_id is not None:

@@ -12,6 +12,6 @@ router = APIRouter(prefix=API_PREFIX, tags=["health"])
 
 
 @router.get("/health", response_model=HealthOut)
-def health() -> HealthOut:
-    """Answers without touching the database."""
+async def health() -> HealthOut:
+    """Answers without touching the database (``async``: nothing to wait for, so no thread)."""
     return HealthOut(version=__version__)
