@@ -89,9 +89,14 @@ def one_assessment(client: httpx.Client, rng: random.Random, timings: list[float
 
 
 def run_parallel(concurrency: int, work: Callable[[int, httpx.Client], None], url: str) -> float:
+    failures: list[BaseException] = []
+
     def worker(index: int) -> None:
-        with httpx.Client(base_url=url, timeout=60) as client:
-            work(index, client)
+        try:
+            with httpx.Client(base_url=url, timeout=60) as client:
+                work(index, client)
+        except BaseException as exc:  # reported after the run, not lost in a thread
+            failures.append(exc)
 
     threads = [threading.Thread(target=worker, args=(i,)) for i in range(concurrency)]
     start = time.perf_counter()
@@ -99,7 +104,12 @@ def run_parallel(concurrency: int, work: Callable[[int, httpx.Client], None], ur
         thread.start()
     for thread in threads:
         thread.join()
-    return time.perf_counter() - start
+    elapsed = time.perf_counter() - start
+    if failures:
+        first = failures[0]
+        detail = first.response.text if isinstance(first, httpx.HTTPStatusError) else ""
+        raise SystemExit(f"{len(failures)} client(s) failed: {first!r} {detail}")
+    return elapsed
 
 
 def pct(values: list[float], q: float) -> float:

@@ -163,3 +163,22 @@ def test_kill_9_loses_no_acknowledged_answer(db_url: str) -> None:
                 assert connection.execute(text("PRAGMA integrity_check")).scalar() == "ok"
     finally:
         restarted.dispose()
+
+
+def test_processes_starting_together_migrate_a_new_sqlite_file_once(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """``serve --workers 2`` on a new file: both processes migrate at the same moment.
+
+    Without the migration lock, one of them found no ``alembic_version`` table, tried to
+    create it after the other had, and failed at start-up (7 of 10 such pairs here)."""
+    for attempt in range(4):
+        url = f"sqlite:///{tmp_path / f'new{attempt}.db'}"
+        code = f"from popliteal.store import migrate; migrate({url!r})"
+        runs = [subprocess.Popen([sys.executable, "-c", code], stderr=subprocess.PIPE)
+                for _ in range(3)]
+        failures = [run.communicate(timeout=120)[1].decode()[-300:] for run in runs]
+        assert [run.returncode for run in runs] == [0, 0, 0], failures
+        store = Store.from_url(url, upgrade=False)  # the schema is there
+        try:
+            assert store.list_answers(1) == []
+        finally:
+            store.dispose()

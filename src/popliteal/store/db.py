@@ -105,13 +105,42 @@ MIGRATION_LOCK_KEY = 0x706F706C69746561  # "poplitea"
 
 
 @contextmanager
-def _migration_lock(engine: Engine) -> Iterator[None]:
-    """Serialise migrations across processes on PostgreSQL.
+def _sqlite_file_lock(engine: Engine) -> Iterator[None]:
+    """An exclusive ``flock`` on ``<database file>.migrate-lock`` while migrating.
 
-    Several server processes started at once (``uvicorn --workers 4``, two hosts) would
-    otherwise race to create the same tables and all but one fail at start-up. SQLite needs
-    nothing here: its write lock already serialises the DDL transactions.
+    SQLite's own write lock does not serialise migrations: the driver runs DDL outside a
+    transaction, so two processes both find no ``alembic_version`` table and both try to
+    create it (seen with ``popliteal serve --workers 2`` on a new file). In-memory databases
+    belong to one process and need no lock; where ``fcntl`` is missing (Windows) there is none.
     """
+    database = engine.url.database or ""
+    try:
+        import fcntl
+    except ImportError:  # pragma: no cover - not POSIX
+        fcntl = None  # type: ignore[assignment]
+    if fcntl is None or not database or database == ":memory:" or database.startswith("file:"):
+        yield
+        return
+    with open(f"{database}.migrate-lock", "a") as lock_file:
+        fcntl.flock(lock_file, fcntl.LOCK_EX)  # waits for the other process's migration
+        try:
+            yield
+        finally:
+            fcntl.flock(lock_file, fcntl.LOCK_UN)
+
+
+@contextmanager
+def _migration_lock(engine: Engine) -> Iterator[None]:
+    """Serialise migrations across processes.
+
+    Several server processes started at once (``popliteal serve --workers 4``, two hosts)
+    would otherwise race to create the same tables and all but one fail at start-up.
+    PostgreSQL: an advisory lock. SQLite: a file lock beside the database.
+    """
+    if engine.dialect.name == "sqlite":
+        with _sqlite_file_lock(engine):
+            yield
+        return
     if engine.dialect.name != "postgresql":
         yield
         return
