@@ -8,6 +8,7 @@ from typing import Any
 
 from popliteal.knowledge.base import KnowledgeBase
 from popliteal.knowledge.schema import Finding, NumberRange, Option
+from popliteal.language import Extraction, extract_findings
 
 
 def _f(fid: str, group: str, phrases: list[str], **kw: Any) -> Finding:
@@ -93,3 +94,14 @@ def make_kb(findings: list[Finding], content_hash: str) -> KnowledgeBase:
     parts["findings"] = {f.id: f for f in findings}
     parts["content_hash"] = content_hash
     return KnowledgeBase(**parts)
+
+
+def read(text: str, kb: KnowledgeBase) -> Extraction:
+    """The findings ``text`` yields against ``kb``."""
+    return extract_findings(text, kb)
+
+
+def present(result: Extraction, finding_id: str) -> bool:
+    """Whether ``finding_id`` was read as present (not absent, not missing)."""
+    found = result.get(finding_id)
+    return found is not None and found.present

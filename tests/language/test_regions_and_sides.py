@@ -13,9 +13,8 @@ import pytest
 
 from popliteal.knowledge import load_knowledge_base
 from popliteal.knowledge.base import KnowledgeBase
-from popliteal.language import Extraction, extract_findings
 
-from .kb_fixture import FINDINGS, _f, make_kb
+from .kb_fixture import FINDINGS, _f, make_kb, present, read
 
 EXTRA = [
     _f("back_pain", "back", ["back pain", "my back hurts", "pain in my back", "lower back pain",
@@ -37,15 +36,6 @@ EXTRA = [
 @pytest.fixture(scope="module")
 def kb3() -> KnowledgeBase:
     return make_kb(FINDINGS + EXTRA, "test-language-regions-kb")
-
-
-def read(text: str, kb: KnowledgeBase) -> Extraction:
-    return extract_findings(text, kb)
-
-
-def present(result: Extraction, finding_id: str) -> bool:
-    found = result.get(finding_id)
-    return found is not None and found.present
 
 
 # --------------------------------------------------------------- 1. the back of a part

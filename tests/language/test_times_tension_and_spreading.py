@@ -18,10 +18,9 @@ import yaml
 
 from popliteal.knowledge import load_knowledge_base
 from popliteal.knowledge.base import KnowledgeBase
-from popliteal.language import Extraction, extract_findings
 from popliteal.language import numbers as n
 
-from .kb_fixture import FINDINGS, _f, make_kb
+from .kb_fixture import FINDINGS, _f, make_kb, present, read
 
 MINE = [
     _f("recent_surgery", "clot_risk", ["surgery", "operation", "had surgery", "operated on"],
@@ -48,15 +47,6 @@ def kb4() -> KnowledgeBase:
 @pytest.fixture(scope="module")
 def catalogue() -> KnowledgeBase:
     return load_knowledge_base()
-
-
-def read(text: str, kb: KnowledgeBase) -> Extraction:
-    return extract_findings(text, kb)
-
-
-def present(result: Extraction, finding_id: str) -> bool:
-    found = result.get(finding_id)
-    return found is not None and found.present
 
 
 # --------------------------------------------------------------- 1. when the operation was

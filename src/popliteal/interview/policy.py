@@ -31,7 +31,7 @@ from popliteal.knowledge import (
     TriageLevel,
     TriageRule,
 )
-from popliteal.triage import TriageFacts, holds
+from popliteal.triage import CompiledExpr, TriageFacts, holds
 
 #: One triage level of possible change is worth this many bits of diagnostic information.
 TRIAGE_WEIGHT = 0.6
@@ -149,34 +149,10 @@ BoolArray = npt.NDArray[np.bool_]
 IndexArray = npt.NDArray[np.intp]
 
 
-@dataclass(frozen=True, eq=False)
-class _Condition:
-    """A ``RuleExpr`` split into bare ids and nested parts, for :func:`_completions`."""
-
-    age_min: int | None
-    age_max: int | None
-    absent: tuple[str, ...]
-    all_ids: frozenset[str]
-    all_nested: tuple[_Condition, ...]
-    any_ids: frozenset[str]
-    any_nested: tuple[_Condition, ...]
-    has_any: bool
-
-    @classmethod
-    def of(cls, expr: RuleExpr) -> _Condition:
-        return cls(
-            expr.age_min, expr.age_max, tuple(expr.absent),
-            frozenset(i for i in expr.all if isinstance(i, str)),
-            tuple(cls.of(i) for i in expr.all if not isinstance(i, str)),
-            frozenset(i for i in expr.any if isinstance(i, str)),
-            tuple(cls.of(i) for i in expr.any if not isinstance(i, str)),
-            bool(expr.any))
-
-
 _NOTHING: frozenset[str] = frozenset()
 
 
-def _completions(cond: _Condition, facts: TriageFacts) -> frozenset[str] | None:
+def _completions(cond: CompiledExpr, facts: TriageFacts) -> frozenset[str] | None:
     """The findings f for which ``holds(cond, facts + f)``; None when it holds already.
 
     Exactly ``holds`` evaluated for every single added positive at once: a bare id holds
@@ -234,7 +210,7 @@ class _Tables:
     settle_columns: IndexArray  # (s, m) their model columns; ids with no column -> zero slot
     group_masks: dict[str, BoolArray]  # group -> (n,) findings in it
     name_rank: IndexArray  # (n,) rank of each id in sorted order: the tie-break
-    rules: tuple[tuple[int, _Condition], ...]  # (level rank, condition), most urgent first
+    rules: tuple[tuple[int, CompiledExpr], ...]  # (level rank, condition), most urgent first
     condition_index: dict[str, int]
 
     def __post_init__(self) -> None:
@@ -270,7 +246,7 @@ def _tables(model: CompiledModel) -> _Tables:
     zero_slot = len(model.finding_ids)
     name_rank = np.empty(len(ids), dtype=np.intp)
     name_rank[np.argsort(np.array(ids, dtype=object), kind="stable")] = np.arange(len(ids))
-    rules = sorted(((rule.level.rank, _Condition.of(rule.when))
+    rules = sorted(((rule.level.rank, CompiledExpr.of(rule.when))
                     for rs in kb.rulesets for rule in rs.rules), key=lambda r: r[0])
     return _Tables(
         ids=ids, position=position, universe=len(position), yes_no=yes_no, column=column,
