@@ -1,6 +1,6 @@
 """ConText rules: medSpaCy's defaults (minus a few) plus ours from ``data/context_rules.yaml``.
 
-Why a data file: negation, history, family, hypothetical and uncertainty cues are how
+Why a data file: negation, history, family, hypothetical, planned and uncertainty cues are how
 people talk, not facts about any one finding; a reviewer can read and extend them without
 touching code. The file also says which default rules to leave out (clinicians' words that
 mean something else in patients' mouths) and how far each kind of modifier reaches.
@@ -22,7 +22,12 @@ MODIFIER_NAMES: dict[str, str] = {
     "HISTORICAL": "historical",
     "HYPOTHETICAL": "hypothetical",
     "FAMILY": "family",
+    "PLANNED": "planned",
 }
+
+#: A modifier that only takes findings away (see modifier_policy.yaml, planned) and is
+#: never reported on a finding that is kept.
+PLANNED = "planned"
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,7 @@ us think so), and every sentence that produced nothing is listed rather than dro
 nothing the patient wrote disappears silently.
 
 What context does (the clinical judgements live in ``data/modifier_policy.yaml``):
+planned -> not a finding for an operation booked or possibly needed, else ignored;
 hypothetical -> not a finding; family -> the family counterpart (a mother's clot is our
 risk factor) or nothing; historical -> the history counterpart (an old injury is not today's
 injury) or nothing for injury/onset findings, else kept and marked; negated -> absent;
@@ -27,7 +28,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
 from popliteal.language.bodymap import ECHO_PREFIX, normal_label
-from popliteal.language.context import MODIFIER_NAMES
+from popliteal.language.context import MODIFIER_NAMES, PLANNED
 from popliteal.language.errors import validate_text
 from popliteal.language.lexicon import normalise_text
 from popliteal.language.numbers import (
@@ -250,7 +251,7 @@ def _modifiers(ent: Span, pipe: LanguagePipeline, patient: str | None = None) ->
 def _from_normal(ent: Span, rule: int, text: str, kb: KnowledgeBase, pipe: LanguagePipeline,
                  patient: str | None) -> list[TextFinding]:
     """Absent findings from a normality statement; nothing if the statement is qualified."""
-    if _modifiers(ent, pipe, patient) or pipe.body is None:
+    if _modifiers(ent, pipe, patient) - {PLANNED} or pipe.body is None:
         return []
     start, end = ent.start_char, ent.end_char
     return [TextFinding(id=fid, present=False, evidence=text[start:end], start=start, end=end)
@@ -261,7 +262,7 @@ def _from_echo(ent: Span, text: str, kb: KnowledgeBase, pipe: LanguagePipeline,
                patient: str | None) -> TextFinding | None:
     """A negated bare word ("no swelling") also denies it for the body part named before."""
     finding_id = ent.label_[len(ECHO_PREFIX):]
-    mods = _modifiers(ent, pipe, patient)
+    mods = _modifiers(ent, pipe, patient) - {PLANNED}
     if mods != {"negated"} or finding_id not in kb.findings:
         return None
     return TextFinding(id=finding_id, present=False, evidence=text[ent.start_char:ent.end_char],
@@ -275,6 +276,9 @@ def _from_target(ent: Span, text: str, kb: KnowledgeBase, pipe: LanguagePipeline
         return None
     mods = _modifiers(ent, pipe, patient)
     policy = _policy()
+    if PLANNED in mods and finding_id in policy.get("planned", {}).get("drop_ids", []):
+        return None  # booked, planned or possibly needed: it has not happened
+    mods.discard(PLANNED)
     if "hypothetical" in mods:
         return None
     if "family" in mods:
