@@ -14,7 +14,7 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import Connection, Table, bindparam, func, insert, select, update
+from sqlalchemy import Connection, Row, Table, bindparam, func, insert, select, update
 from sqlalchemy.orm import Session
 
 from popliteal.results import AssessmentResult
@@ -84,25 +84,22 @@ def create_assessment(
     return row, token
 
 
-def by_token(
-    session: Session, token: str, *, now: datetime | None = None, lock: bool = False
-) -> Assessment | None:
-    """The assessment ``token`` opens, or None (unknown, malformed, deleted or expired).
-
-    ``lock`` takes the row lock on PostgreSQL (``FOR UPDATE``) so that appends to one
-    interview from several processes queue; SQLite ignores it (its write lock does that).
-    """
+def by_token(session: Session, token: str, *, now: datetime | None = None) -> Assessment | None:
+    """The assessment ``token`` opens, or None (unknown, malformed, deleted or expired)."""
     if not plausible_token(token):
         return None
-    statement = select(Assessment).where(Assessment.token_hash == hash_token(token))
-    if lock:
-        statement = statement.with_for_update()
-    row = session.scalars(statement).one_or_none()
-    if row is None or not hashes_match(row.token_hash, token):
-        return None
-    if row.expires_at <= (now or utcnow()):
-        return None  # past retention: treated as gone even before the purge runs
-    return row
+    row = session.scalars(
+        select(Assessment).where(Assessment.token_hash == hash_token(token))
+    ).one_or_none()
+    return row if _opens(row, token, now) else None
+
+
+def _opens(row: Assessment | Row[Any] | None, token: str, now: datetime | None) -> bool:
+    """Whether the row found by ``token``'s hash may be opened: the hash really matches
+    (constant time) and the retention period has not passed (treated as gone even before
+    the purge runs)."""
+    return (row is not None and hashes_match(row.token_hash, token)
+            and row.expires_at > (now or utcnow()))
 
 
 def by_id(session: Session, assessment_id: int, *, lock: bool = False) -> Assessment:
@@ -165,9 +162,7 @@ def record_by_token(
         return None
     statement = _BY_TOKEN_HASH_LOCKED if lock else _BY_TOKEN_HASH
     row = connection.execute(statement, {"token_hash": hash_token(token)}).one_or_none()
-    if row is None or not hashes_match(row.token_hash, token):
-        return None
-    if row.expires_at <= (now or utcnow()):
+    if row is None or not _opens(row, token, now):
         return None
     return AssessmentRecord.of(row)  # type: ignore[arg-type]  # a Row has the same attributes
 
