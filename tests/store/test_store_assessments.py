@@ -260,19 +260,67 @@ def test_open_assessment_reads_record_and_log_together(store: Store) -> None:
 def test_append_by_token_returns_the_log_with_the_new_answer(store: Store) -> None:
     assessment_id, token = _new(store)
     first = store.append_answer_by_token(token, "calf_swelling", "yes")
-    assert first is not None
-    record, log = first
-    assert record.id == assessment_id
-    assert [(a.seq, a.finding_id) for a in log] == [(1, "calf_swelling")]
+    assert first is not None and first.log is not None
+    assert (first.assessment_id, first.seq, first.state) == (assessment_id, 1, STATE)
+    assert [(a.seq, a.finding_id) for a in first.log] == [(1, "calf_swelling")]
     second = store.append_answer_by_token(token, "fever", False, expected_seq=2)
-    assert second is not None
-    assert [(a.seq, a.finding_id, a.answer) for a in second[1]] == [
+    assert second is not None and second.log is not None
+    assert [(a.seq, a.finding_id, a.answer) for a in second.log] == [
         (1, "calf_swelling", "yes"), (2, "fever", False)]
     # What the function returned is what a fresh read (another process) sees.
     assert [(a.seq, a.finding_id, a.answer) for a in store.list_answers(assessment_id)] == [
-        (a.seq, a.finding_id, a.answer) for a in second[1]]
+        (a.seq, a.finding_id, a.answer) for a in second.log]
+    assert second.expires_at == store.get_assessment(assessment_id, actor="system").expires_at
     answered = [e for e in store.audit_entries() if e.action == "answer"]
     assert len(answered) == 2
+
+
+def test_append_after_a_known_seq_skips_the_log_only_when_it_ends_there(store: Store) -> None:
+    """``after_seq`` is a belief about the log; the primary key checks it, and a wrong belief
+    (another process answered meanwhile) falls back to reading the log, never to a gap or a
+    duplicate seq."""
+    assessment_id, token = _new(store)
+    store.append_answer_by_token(token, "calf_swelling", "yes")
+    trusted = store.append_answer_by_token(token, "fever", False, after_seq=1)
+    assert trusted is not None
+    assert (trusted.seq, trusted.log, trusted.state) == (2, None, None)  # not read again
+    behind = store.append_answer_by_token(token, "knee_swelling", True, after_seq=1)
+    assert behind is not None and behind.log is not None  # seq 2 was taken: the log was read
+    assert [(a.seq, a.finding_id) for a in behind.log] == [
+        (1, "calf_swelling"), (2, "fever"), (3, "knee_swelling")]
+    # an expected_seq that disagrees with the belief is settled by the log too
+    with pytest.raises(AnswerConflict) as raised:
+        store.append_answer_by_token(token, "fever", True, after_seq=3, expected_seq=3)
+    assert raised.value.actual_seq == 4
+    assert [a.seq for a in store.list_answers(assessment_id)] == [1, 2, 3]
+    assert store.append_answer_by_token("no-such-token", "fever", True, after_seq=3) is None
+    assert len([e for e in store.audit_entries() if e.action == "answer"]) == 3
+
+
+def test_rows_written_on_the_driver_read_back_the_same_through_the_orm(store: Store) -> None:
+    """The patient's hot path writes on the driver's cursor; the clinician's pages read with
+    the ORM. Datetimes must come back aware UTC and JSON as JSON on both backends."""
+    when = datetime.now(UTC).replace(microsecond=891011)  # not expired: opened below
+    record, token = store.create_assessment(
+        consent=True, age=33, sex="male", text="ache", state={"a": [1, 2.5, None]}, now=when)
+    store.append_answer_by_token(token, "pain_score", 7.5, now=when)
+    store.append_answer_by_token(token, "location", ["calf", "knee"], after_seq=1, now=when)
+    store.set_result(record.id, {"triage": {"level": "physio"}, "conditions": [{"id": "x"}],
+                                 "answers_seq": 2})
+    with store.transaction() as session:
+        row = session.get(Assessment, record.id)
+        assert row is not None
+        assert (row.created_at, row.updated_at, row.expires_at) == (
+            when, when, when + store.retention)
+        assert row.state == {"a": [1, 2.5, None]}
+        assert (row.triage_level, row.top_condition) == ("physio", "x")
+        answers = session.scalars(select(Answer).order_by(Answer.seq)).all()
+        assert [(a.answer, a.created_at) for a in answers] == [(7.5, when),
+                                                              (["calf", "knee"], when)]
+    opened = store.open_assessment(token)
+    assert opened is not None
+    assert opened[0] == store.get_assessment(record.id, actor="system")
+    assert [(a.answer, a.created_at) for a in opened[1]] == [(7.5, when), (["calf", "knee"], when)]
 
 
 def test_append_by_token_refusals_write_nothing(store: Store) -> None:

@@ -61,19 +61,23 @@ def test_two_engines_share_one_interview(db_url: str) -> None:
         second.dispose()
 
 
-@pytest.mark.parametrize("by_token", [False, True], ids=["by-id", "by-token"])
-def test_concurrent_appends_get_distinct_consecutive_seqs(db_url: str, by_token: bool) -> None:
-    """Two engines (as two processes), six threads: by id (the UPDATE lock) and by token
-    (the API's path: SELECT ... FOR UPDATE on PostgreSQL, a retry on a taken seq)."""
+@pytest.mark.parametrize("mode", ["by-id", "by-token", "by-token-after-seq"])
+def test_concurrent_appends_get_distinct_consecutive_seqs(db_url: str, mode: str) -> None:
+    """Two engines (as two processes), six threads: by id (the UPDATE lock), by token (the
+    API's path: the row locked by an UPDATE, a retry on a taken seq), and by token after the
+    seq each thread last wrote (as the API's interview cache does; always behind here)."""
     stores = [Store.from_url(db_url), Store(make_engine(db_url))]
     assessment_id, token = _assessment(stores[0])
+    known = threading.local()
 
     def append(store: Store, finding: str) -> int:
-        if not by_token:
+        if mode == "by-id":
             return store.append_answer(assessment_id, finding, "yes")
-        appended = store.append_answer_by_token(token, finding, "yes")
+        after = getattr(known, "seq", 0) if mode == "by-token-after-seq" else None
+        appended = store.append_answer_by_token(token, finding, "yes", after_seq=after)
         assert appended is not None
-        return appended[1][-1].seq
+        known.seq = appended.seq
+        return appended.seq
 
     got: list[int] = []
     errors: list[BaseException] = []

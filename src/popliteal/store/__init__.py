@@ -25,6 +25,7 @@ from popliteal.store.errors import (
 )
 from popliteal.store.records import (
     AnswerRecord,
+    AppendedAnswer,
     AssessmentRecord,
     AssessmentSummary,
     AuditRecord,
@@ -35,12 +36,14 @@ from popliteal.store.records import (
 from popliteal.store.repositories import Store
 from popliteal.store.retention import purge_expired
 from popliteal.store.settings import StoreSettings
+from popliteal.store.tokens import hash_token
 
 __all__ = [
     "PATIENT",
     "SYSTEM",
     "AnswerConflict",
     "AnswerRecord",
+    "AppendedAnswer",
     "AssessmentRecord",
     "AssessmentSummary",
     "AuditRecord",
@@ -55,6 +58,7 @@ __all__ = [
     "UserExists",
     "UserRecord",
     "clinician",
+    "hash_token",
     "make_engine",
     "make_session_factory",
     "migrate",

@@ -14,36 +14,44 @@ from collections.abc import Mapping, Sequence
 from datetime import datetime, timedelta
 from typing import Any, cast
 
-from sqlalchemy import Connection, Row, Table, bindparam, func, insert, select, update
+from sqlalchemy import Connection, Table, bindparam, func, select, update
 from sqlalchemy.orm import Session
 
 from popliteal.results import AssessmentResult
 from popliteal.store.errors import AnswerConflict, ConsentRequired, InvalidInput, NotFound
 from popliteal.store.models import Answer, Assessment, utcnow
-from popliteal.store.records import AnswerRecord, AssessmentRecord
+from popliteal.store.records import AnswerRecord
 from popliteal.store.tokens import hash_token, hashes_match, new_token, plausible_token
 
-# The patient's hot path uses plain statements on the tables, built once here: building a
-# statement and its cache key on every request costs as much as running it.
+# The patient's per-request statements are in :mod:`popliteal.store.driver`; the log is also
+# read here, for clinicians and tests, as a plain statement built once.
 ANSWERS = cast(Table, Answer.__table__)
-ASSESSMENTS = cast(Table, Assessment.__table__)
-_BY_TOKEN_HASH = select(ASSESSMENTS).where(ASSESSMENTS.c.token_hash == bindparam("token_hash"))
-_BY_TOKEN_HASH_LOCKED = _BY_TOKEN_HASH.with_for_update()
 _ANSWER_LOG = (
     select(ANSWERS.c.assessment_id, ANSWERS.c.seq, ANSWERS.c.finding_id, ANSWERS.c.answer,
            ANSWERS.c.created_at)
     .where(ANSWERS.c.assessment_id == bindparam("assessment_id"))
     .order_by(ANSWERS.c.seq)
 )
-_INSERT_ANSWER = insert(ANSWERS)
-_SET_RESULT = (update(ASSESSMENTS).where(ASSESSMENTS.c.id == bindparam("assessment_id"))
-               .values(result=bindparam("result"), triage_level=bindparam("triage_level"),
-                       top_condition=bindparam("top_condition")))
-_TOUCH = (update(ASSESSMENTS).where(ASSESSMENTS.c.id == bindparam("assessment_id"))
-          .values(updated_at=bindparam("now")))
 SEXES = ("female", "male")
 MAX_TEXT_LENGTH = 20_000
 MAX_FINDING_ID_LENGTH = 100
+
+
+def check_new(*, consent: bool, age: int, sex: str, text: str) -> None:
+    """Refuse a new assessment without consent or with impossible values (nothing stored)."""
+    if consent is not True:
+        raise ConsentRequired("the patient must consent before anything is stored")
+    if isinstance(age, bool) or not isinstance(age, int) or not 0 <= age <= 130:
+        raise InvalidInput("age must be an integer from 0 to 130")
+    if sex not in SEXES:
+        raise InvalidInput("sex must be 'female' or 'male'")
+    if not isinstance(text, str) or len(text) > MAX_TEXT_LENGTH:
+        raise InvalidInput(f"text must be a string of at most {MAX_TEXT_LENGTH} characters")
+
+
+def check_finding_id(finding_id: object) -> None:
+    if not isinstance(finding_id, str) or not 0 < len(finding_id) <= MAX_FINDING_ID_LENGTH:
+        raise InvalidInput(f"finding_id must be 1 to {MAX_FINDING_ID_LENGTH} characters")
 
 
 def create_assessment(
@@ -58,14 +66,7 @@ def create_assessment(
     now: datetime | None = None,
 ) -> tuple[Assessment, str]:
     """Store a new assessment; return it and its plain token (shown to the patient once)."""
-    if consent is not True:
-        raise ConsentRequired("the patient must consent before anything is stored")
-    if isinstance(age, bool) or not isinstance(age, int) or not 0 <= age <= 130:
-        raise InvalidInput("age must be an integer from 0 to 130")
-    if sex not in SEXES:
-        raise InvalidInput("sex must be 'female' or 'male'")
-    if not isinstance(text, str) or len(text) > MAX_TEXT_LENGTH:
-        raise InvalidInput(f"text must be a string of at most {MAX_TEXT_LENGTH} characters")
+    check_new(consent=consent, age=age, sex=sex, text=text)
     now = now or utcnow()
     token = new_token()
     row = Assessment(
@@ -91,15 +92,15 @@ def by_token(session: Session, token: str, *, now: datetime | None = None) -> As
     row = session.scalars(
         select(Assessment).where(Assessment.token_hash == hash_token(token))
     ).one_or_none()
-    return row if _opens(row, token, now) else None
+    return row if row is not None and opens(row.token_hash, row.expires_at, token, now) else None
 
 
-def _opens(row: Assessment | Row[Any] | None, token: str, now: datetime | None) -> bool:
-    """Whether the row found by ``token``'s hash may be opened: the hash really matches
+def opens(token_hash: str, expires_at: datetime, token: str, now: datetime | None = None
+          ) -> bool:
+    """Whether a row found by ``token``'s hash may be opened: the hash really matches
     (constant time) and the retention period has not passed (treated as gone even before
     the purge runs)."""
-    return (row is not None and hashes_match(row.token_hash, token)
-            and row.expires_at > (now or utcnow()))
+    return hashes_match(token_hash, token) and expires_at > (now or utcnow())
 
 
 def by_id(session: Session, assessment_id: int, *, lock: bool = False) -> Assessment:
@@ -123,8 +124,7 @@ def append_answer(
     now: datetime | None = None,
 ) -> int:
     """Add the next answer and return its ``seq`` (1, 2, ...); the caller must commit."""
-    if not isinstance(finding_id, str) or not 0 < len(finding_id) <= MAX_FINDING_ID_LENGTH:
-        raise InvalidInput(f"finding_id must be 1 to {MAX_FINDING_ID_LENGTH} characters")
+    check_finding_id(finding_id)
     now = now or utcnow()
     # Write first: the UPDATE takes the row lock on PostgreSQL and the database write lock on
     # SQLite, so the max(seq) read below already sees every answer committed before ours.
@@ -151,52 +151,6 @@ def append_answer(
     return seq
 
 
-def record_by_token(
-    connection: Connection, token: str, *, now: datetime | None = None, lock: bool = False
-) -> AssessmentRecord | None:
-    """As :func:`by_token`, on a bare connection, returning a record (no ORM object).
-
-    For the patient's hot path, where a Session's unit of work costs more than the queries.
-    """
-    if not plausible_token(token):
-        return None
-    statement = _BY_TOKEN_HASH_LOCKED if lock else _BY_TOKEN_HASH
-    row = connection.execute(statement, {"token_hash": hash_token(token)}).one_or_none()
-    if row is None or not _opens(row, token, now):
-        return None
-    return AssessmentRecord.of(row)  # type: ignore[arg-type]  # a Row has the same attributes
-
-
-def append_next(
-    connection: Connection | Session,
-    assessment_id: int,
-    last_seq: int,
-    finding_id: str,
-    answer: Any,
-    *,
-    expected_seq: int | None = None,
-    now: datetime | None = None,
-) -> AnswerRecord:
-    """Add the answer after ``last_seq``, read by the caller in this transaction.
-
-    For callers that already hold the log (and, on PostgreSQL, the row lock from
-    ``record_by_token(lock=True)``): no second read of ``max(seq)``. If another process still
-    took ``last_seq + 1`` (SQLite, between our read and our write), the primary key raises
-    IntegrityError and the caller reads again.
-    """
-    if not isinstance(finding_id, str) or not 0 < len(finding_id) <= MAX_FINDING_ID_LENGTH:
-        raise InvalidInput(f"finding_id must be 1 to {MAX_FINDING_ID_LENGTH} characters")
-    seq = last_seq + 1
-    if expected_seq is not None and expected_seq != seq:
-        raise AnswerConflict(expected_seq, seq)
-    now = now or utcnow()
-    connection.execute(_INSERT_ANSWER, {"assessment_id": assessment_id, "seq": seq,
-                                        "finding_id": finding_id, "answer": answer,
-                                        "created_at": now})
-    connection.execute(_TOUCH, {"assessment_id": assessment_id, "now": now})
-    return AnswerRecord(assessment_id, seq, finding_id, answer, now)
-
-
 def answers(session: Session, assessment_id: int) -> list[Answer]:
     """Every answer of an assessment in the order given."""
     statement = select(Answer).where(Answer.assessment_id == assessment_id).order_by(Answer.seq)
@@ -221,28 +175,17 @@ def update_state(session: Session, assessment_id: int, state: Any) -> Assessment
     return row
 
 
-def set_result(
-    session: Session | Connection,
-    assessment_id: int,
-    result: AssessmentResult | Mapping[str, Any],
-) -> None:
-    """Store the result and copy its triage level and top condition for clinicians' filters.
-
-    One plain UPDATE (no row loaded first): results are written on every result request
-    after a new answer. NotFound when no such assessment exists.
-    """
+def result_columns(result: AssessmentResult | Mapping[str, Any]) -> dict[str, Any]:
+    """The stored result and the two values copied out of it for clinicians' filters."""
     data = result.model_dump(mode="json") if isinstance(result, AssessmentResult) else dict(result)
     triage = data.get("triage")
     conditions = data.get("conditions")
     top = conditions[0] if isinstance(conditions, list) and conditions else None
-    done = session.execute(_SET_RESULT, {
-        "assessment_id": assessment_id,
+    return {
         "result": data,
         "triage_level": triage.get("level") if isinstance(triage, Mapping) else None,
         "top_condition": top.get("id") if isinstance(top, Mapping) else None,
-    })
-    if not getattr(done, "rowcount", 0):
-        raise NotFound(f"assessment {assessment_id} not found")
+    }
 
 
 def list_for_clinicians(

@@ -56,6 +56,12 @@ def _checked(actor: str, action: str, object_type: str, object_id: int | None) -
     }
 
 
+def entry(actor: str, action: str, object_type: str, object_id: int | None = None, *,
+          now: datetime | None = None) -> dict[str, object]:
+    """One checked audit row's values (for the driver-level hot path, which inserts it)."""
+    return {"at": now or utcnow(), **_checked(actor, action, object_type, object_id)}
+
+
 def record(
     session: Session | Connection,
     actor: str,
@@ -70,8 +76,7 @@ def record(
     A plain INSERT rather than ``session.add``: the row is never read back through the ORM,
     and a unit-of-work flush costs more than the rest of a patient's request.
     """
-    session.execute(_INSERT,
-                    {"at": now or utcnow(), **_checked(actor, action, object_type, object_id)})
+    session.execute(_INSERT, entry(actor, action, object_type, object_id, now=now))
 
 
 def record_many(

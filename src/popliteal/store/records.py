@@ -97,6 +97,22 @@ class AnswerRecord:
 
 
 @dataclass(frozen=True, slots=True)
+class AppendedAnswer:
+    """What :meth:`Store.append_answer_by_token` wrote, and what the caller needs next.
+
+    ``log`` (the whole log, the new answer last) and ``state`` are None when the caller
+    said which answer it already knew to be the last (``after_seq``) and the write proved
+    it right: the caller holds that state already, so it is not read again.
+    """
+
+    assessment_id: int
+    seq: int
+    expires_at: datetime
+    state: Any = field(repr=False)
+    log: list[AnswerRecord] | None = field(repr=False)
+
+
+@dataclass(frozen=True, slots=True)
 class BookingRecord:
     id: int
     assessment_id: int | None

@@ -19,7 +19,7 @@ from contextlib import contextmanager, nullcontext
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import Connection, Engine, delete, select
+from sqlalchemy import Engine, delete, select
 from sqlalchemy.engine import URL
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
@@ -28,9 +28,12 @@ from popliteal.results import AssessmentResult
 from popliteal.store import assessments, bookings, retention, users
 from popliteal.store import audit as audit_log
 from popliteal.store.db import make_engine, make_session_factory, migrate, session_scope
+from popliteal.store.driver import PatientStatements
+from popliteal.store.errors import AnswerConflict, NotFound
 from popliteal.store.models import Assessment, Booking, User, utcnow
 from popliteal.store.records import (
     AnswerRecord,
+    AppendedAnswer,
     AssessmentRecord,
     AssessmentSummary,
     AuditRecord,
@@ -43,8 +46,13 @@ from popliteal.store.settings import (
     DEFAULT_SESSION_TTL_SECONDS,
     StoreSettings,
 )
+from popliteal.store.tokens import hash_token, new_token, plausible_token
 
 APPEND_ATTEMPTS = 5
+
+
+class _Closed(Exception):
+    """The token opens nothing (unknown, deleted or expired): roll back, answer None."""
 
 
 def _set_handled(
@@ -81,6 +89,7 @@ class Store:
         # of this process queue on a Python lock instead and are woken at once; other
         # processes still meet the busy handler.
         self._serial = threading.RLock() if engine.dialect.name == "sqlite" else nullcontext()
+        self._patient = PatientStatements(engine, self._serial)
 
     @classmethod
     def from_settings(cls, settings: StoreSettings, *, upgrade: bool = True) -> Store:
@@ -116,16 +125,6 @@ class Store:
         with self._serial, session_scope(self._sessions) as session:
             yield session
 
-    @contextmanager
-    def connection(self) -> Iterator[Connection]:
-        """A bare connection in one transaction (commits at the end, rolls back on error).
-
-        For the patient's per-answer path: plain statements, no Session or unit of work,
-        which would cost more than the queries themselves.
-        """
-        with self._serial, self.engine.begin() as connection:
-            yield connection
-
     # ------------------------------------------------------------------ assessments (patient)
 
     def create_assessment(
@@ -142,31 +141,30 @@ class Store:
 
         Raises ConsentRequired unless ``consent is True``; the token is not kept anywhere.
         """
-        with self.transaction() as session:
-            row, token = assessments.create_assessment(
-                session,
-                consent=consent,
-                age=age,
-                sex=sex,
-                text=text,
-                state=state,
-                retention=self.retention,
-                now=now,
-            )
-            audit_log.record(session, audit_log.PATIENT, "create", "assessment", row.id, now=now)
-            return AssessmentRecord.of(row), token
+        assessments.check_new(consent=consent, age=age, sex=sex, text=text)
+        now = now or utcnow()
+        token = new_token()
+        sql = self._patient
+        expires_at = now + self.retention
+        values = {"token_hash": hash_token(token), "created_at": now, "updated_at": now,
+                  "expires_at": expires_at, "consent_given_at": now, "age": age, "sex": sex,
+                  "text": text, "state": state}
+        with sql.transaction() as cursor:
+            assessment_id = sql.insert_assessment(cursor, values)
+            sql.audit(cursor, audit_log.entry(audit_log.PATIENT, "create", "assessment",
+                                              assessment_id, now=now))
+        record = AssessmentRecord(
+            id=assessment_id, created_at=now, updated_at=now, expires_at=expires_at,
+            consent_given_at=now, age=age, sex=sex, text=text, state=state, result=None,
+            triage_level=None, top_condition=None, handled_at=None, handled_by=None)
+        return record, token
 
     def get_assessment_by_token(
         self, token: str, *, record_access: bool = True, now: datetime | None = None
     ) -> AssessmentRecord | None:
         """The assessment this token opens, or None; audited as ``open`` by default."""
-        with self.transaction() as session:
-            row = assessments.by_token(session, token, now=now)
-            if row is None:
-                return None
-            if record_access:
-                audit_log.record(session, audit_log.PATIENT, "open", "assessment", row.id, now=now)
-            return AssessmentRecord.of(row)
+        opened = self._open(token, record_access, now, log=False)
+        return opened[0] if opened is not None else None
 
     def append_answer(
         self,
@@ -211,14 +209,22 @@ class Store:
         Audited as ``open`` by default. One transaction instead of two is most of the cost
         of a patient's request that only reads.
         """
-        with self.connection() as connection:
-            record = assessments.record_by_token(connection, token, now=now)
-            if record is None:
+        return self._open(token, record_access, now, log=True)
+
+    def _open(self, token: str, record_access: bool, now: datetime | None, *, log: bool
+              ) -> tuple[AssessmentRecord, list[AnswerRecord]] | None:
+        if not plausible_token(token):
+            return None
+        sql = self._patient
+        with sql.transaction() as cursor:
+            found = sql.record(cursor, hash_token(token))
+            if found is None or not assessments.opens(found[0], found[1].expires_at, token, now):
                 return None
+            record = found[1]
             if record_access:
-                audit_log.record(connection, audit_log.PATIENT, "open", "assessment", record.id,
-                                 now=now)
-            return record, assessments.answer_log(connection, record.id)
+                sql.audit(cursor, audit_log.entry(audit_log.PATIENT, "open", "assessment",
+                                                  record.id, now=now))
+            return record, sql.log(cursor, record.id) if log else []
 
     def append_answer_by_token(
         self,
@@ -228,36 +234,95 @@ class Store:
         *,
         expected_seq: int | None = None,
         check: Callable[[list[AnswerRecord]], None] | None = None,
+        after_seq: int | None = None,
         now: datetime | None = None,
-    ) -> tuple[AssessmentRecord, list[AnswerRecord]] | None:
-        """Find the assessment, read its log, append one answer: one durable transaction.
+    ) -> AppendedAnswer | None:
+        """Find the assessment, append one answer and audit it: one durable transaction.
 
-        Returns the assessment and its log including the new answer (None for a token that
-        opens nothing). ``check`` sees the log before the write and may raise to refuse it
-        (a full log, nothing to undo); nothing is written then. ``expected_seq`` as in
-        :meth:`append_answer`. This is the patient's hot path: one commit per answer.
+        None for a token that opens nothing. ``check`` sees the log before the write and may
+        raise to refuse it (a full log, nothing to undo); nothing is written then.
+        ``expected_seq`` as in :meth:`append_answer`. This is the patient's hot path.
+
+        ``after_seq``: the caller believes the log ends at this seq (it holds the interview
+        built from that log, and has made its own checks on it). The answer is then written
+        as ``after_seq + 1`` without reading the log; the primary key proves the belief
+        (answers are only ever appended, so if ``after_seq + 1`` was free the log ended
+        there). If the key is taken, or ``expected_seq`` disagrees, the call starts again
+        as if ``after_seq`` had not been given: that path reads the log and is the authority.
         """
+        assessments.check_finding_id(finding_id)
+        if not plausible_token(token):
+            return None
+        if after_seq is not None and expected_seq in (None, after_seq + 1):
+            try:
+                return self._append_after(token, finding_id, answer, after_seq, now)
+            except self._patient.integrity_error:
+                pass  # another process answered since: read the log below
         for attempt in range(APPEND_ATTEMPTS):
             try:
-                with self.connection() as connection:
-                    record = assessments.record_by_token(connection, token, now=now, lock=True)
-                    if record is None:
-                        return None
-                    log = assessments.answer_log(connection, record.id)
-                    if check is not None:
-                        check(log)
-                    added = assessments.append_next(
-                        connection, record.id, log[-1].seq if log else 0, finding_id, answer,
-                        expected_seq=expected_seq, now=now)
-                    audit_log.record(
-                        connection, audit_log.PATIENT, "answer", "assessment", record.id,
-                        now=now)
-                    return record, [*log, added]
-            except IntegrityError:
+                return self._append_reading_log(token, finding_id, answer, expected_seq, check,
+                                                now)
+            except self._patient.integrity_error:
                 # Another process took this seq between our read and our insert: read again.
                 if attempt == APPEND_ATTEMPTS - 1:
                     raise
         raise AssertionError("unreachable")
+
+    def _append_after(self, token: str, finding_id: str, answer: Any, after_seq: int,
+                      now: datetime | None) -> AppendedAnswer | None:
+        sql = self._patient
+        now = now or utcnow()
+        try:
+            with sql.transaction() as cursor:
+                assessment_id, expires_at, _ = self._touch(cursor, token, now, state=False)
+                seq = after_seq + 1
+                self._insert_answer(cursor, assessment_id, seq, finding_id, answer, now)
+        except _Closed:
+            return None
+        return AppendedAnswer(assessment_id, seq, expires_at, None, None)
+
+    def _append_reading_log(self, token: str, finding_id: str, answer: Any,
+                            expected_seq: int | None,
+                            check: Callable[[list[AnswerRecord]], None] | None,
+                            now: datetime | None) -> AppendedAnswer | None:
+        sql = self._patient
+        now = now or utcnow()
+        try:
+            with sql.transaction() as cursor:
+                assessment_id, expires_at, state = self._touch(cursor, token, now, state=True)
+                log = sql.log(cursor, assessment_id)
+                if check is not None:
+                    check(log)
+                seq = (log[-1].seq if log else 0) + 1
+                if expected_seq is not None and expected_seq != seq:
+                    raise AnswerConflict(expected_seq, seq)
+                self._insert_answer(cursor, assessment_id, seq, finding_id, answer, now)
+        except _Closed:
+            return None
+        added = AnswerRecord(assessment_id, seq, finding_id, answer, now)
+        return AppendedAnswer(assessment_id, seq, expires_at, state, [*log, added])
+
+    def _touch(self, cursor: Any, token: str, now: datetime, *, state: bool
+               ) -> tuple[int, datetime, Any]:
+        """Set ``updated_at`` of the assessment ``token`` opens; its id, expiry and (if asked)
+        state. Raises :class:`_Closed` (rolling back) when the token opens nothing.
+
+        The UPDATE comes first: it takes the row lock on PostgreSQL and the write lock on
+        SQLite, so no other writer can slip in between it and the commit.
+        """
+        found = self._patient.touch(cursor, hash_token(token), self._patient.time(now),
+                                    state=state)
+        if found is None or not assessments.opens(found[1], found[2], token, now):
+            raise _Closed
+        return found[0], found[2], found[3]
+
+    def _insert_answer(self, cursor: Any, assessment_id: int, seq: int, finding_id: str,
+                       answer: Any, now: datetime) -> None:
+        """The answer and its audit row (the touch of ``updated_at`` came first)."""
+        sql = self._patient
+        sql.insert_answer(cursor, assessment_id, seq, finding_id, answer, sql.time(now))
+        sql.audit(cursor, audit_log.entry(audit_log.PATIENT, "answer", "assessment",
+                                          assessment_id, now=now))
 
     def list_answers(self, assessment_id: int) -> list[AnswerRecord]:
         """Every acknowledged answer in order: enough to rebuild the interview anywhere."""
@@ -269,11 +334,16 @@ class Store:
         with self.transaction() as session:
             assessments.update_state(session, assessment_id, state)
 
-    def set_result(self, assessment_id: int, result: AssessmentResult | Mapping[str, Any]) -> None:
+    def set_result(self, assessment_id: int, result: AssessmentResult | Mapping[str, Any], *,
+                   encoded: str | None = None) -> None:
         """Save the result; its triage level and top condition become filterable. NotFound
-        when the assessment is gone."""
-        with self.connection() as connection:
-            assessments.set_result(connection, assessment_id, result)
+        when the assessment is gone. ``encoded``: the value to store, already as JSON text
+        (a caller that has encoded it for its own use need not pay for it twice)."""
+        sql = self._patient
+        columns = assessments.result_columns(result)
+        with sql.transaction() as cursor:
+            if not sql.set_result(cursor, assessment_id, columns, encoded=encoded):
+                raise NotFound(f"assessment {assessment_id} not found")
 
     def delete_assessment_by_token(self, token: str) -> bool:
         """The patient deletes their assessment and its answers. False for an unknown token."""

@@ -156,7 +156,7 @@ def question_page(request: Request) -> Response:
     loaded = load(request, patient_token(request))
     if loaded.interview.current_level() == "emergency_now":
         return redirect(request, "/assessment/result")  # safety first: stop asking
-    question = loaded.interview.next_question()
+    question = loaded.built.question
     if question is None:
         return redirect(request, "/assessment/result")
     return _question_page(request, loaded, question)
@@ -202,7 +202,7 @@ async def answer(request: Request) -> Response:
     csrf.check(request, form)
     token = patient_token(request)
     loaded = load(request, token)
-    question = loaded.interview.next_question()
+    question = loaded.built.question
     if question is None or form.get("question") != question.id:
         return redirect(request, "/assessment/question")  # a stale page: show the current one
     try:
