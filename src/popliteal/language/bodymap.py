@@ -17,7 +17,9 @@ before) names.
 Where it spreads: "pain from my back down the back of my leg" is low back pain spreading
 down the leg, said in words no phrase lists (data: ``spreading`` in ``data/body.yaml``).
 
-All of these use one spaCy ``Matcher`` over the normalised tokens, run once per text.
+All of these use one matcher over the normalised tokens, run once per text (a
+:class:`~popliteal.language.matching.KeyedMatcher`: the same matches as one spaCy
+``Matcher``, found by running only the expressions whose words the text holds).
 """
 
 from __future__ import annotations
@@ -29,6 +31,7 @@ from typing import TYPE_CHECKING, Any
 
 import yaml
 
+from popliteal.language.matching import Patterns
 from popliteal.language.rules import FILLER_TAG, MAX_GAP, phrase_words
 from popliteal.language.spans import CLAUSE_STARTS
 
@@ -104,10 +107,14 @@ class BodyRules:
     spread_reach: int = 6
 
     @classmethod
-    def build(cls, nlp: Language, lexicon: Lexicon) -> BodyRules:
-        """Compile the data files' expressions with the same normalisation as phrases."""
-        from spacy.matcher import Matcher
+    def build(cls, nlp: Language, lexicon: Lexicon, keyed: bool = True) -> BodyRules:
+        """Compile the data files' expressions with the same normalisation as phrases.
 
+        ``keyed``: match with a :class:`~popliteal.language.matching.KeyedMatcher` (only the
+        expressions whose words the text holds; over the same tokens, matches come in
+        spaCy's order, which :func:`spacy.util.filter_spans` depends on), else with one
+        plain spaCy ``Matcher``, the reference it is tested against.
+        """
         body, normality = _data("body.yaml"), _data("normality.yaml")
 
         def words(expr: str) -> list[str]:
@@ -126,7 +133,7 @@ class BodyRules:
         every += [w for group in spreading["origins"] for e in group["places"] for w in words(e)]
         every += [w for e in spreading["to"] for w in words(e)]
         lexicon.learn(every)
-        matcher = Matcher(nlp.vocab)
+        matcher = Patterns()
         fillers = sorted(lexicon.fillers)
 
         def seq(expr: str, keep_determiners: bool = False) -> list[dict[str, Any]]:
@@ -190,7 +197,7 @@ class BodyRules:
             w for group in body["body_parts"].values() for e in group for w in words(e)
             if w not in region_words and w not in lexicon.fillers and w != "behind")
         return cls(
-            matcher=matcher,
+            matcher=matcher.build(nlp.vocab, keyed, exact_ties=True),
             retarget={k: dict(v) for k, v in body["retarget"].items()},
             normal=normal,
             attach_back=int(body.get("attach_back", 6)),

@@ -42,7 +42,7 @@ from popliteal.language.numbers import (
 from popliteal.language.spans import CLAUSE_STARTS
 
 if TYPE_CHECKING:
-    from spacy.tokens import Span
+    from spacy.tokens import Doc, Span
 
     from popliteal.knowledge import KnowledgeBase
     from popliteal.language.pipeline import LanguagePipeline
@@ -134,12 +134,19 @@ def _extract(text: str, kb: KnowledgeBase) -> Extraction:
 
     pipe = get_pipeline(kb)
     clean = normalise_text(text)
-    doc = pipe.process(clean)
+    return read_doc(text, clean, pipe.process(clean), kb, pipe)
+
+
+def read_doc(text: str, clean: str, doc: Doc, kb: KnowledgeBase, pipe: LanguagePipeline
+             ) -> Extraction:
+    """The findings of ``text``, from ``doc``: ``pipe.process(clean)``, ``clean`` being
+    ``normalise_text(text)``. Separate so that a test can look at the doc it read too."""
     sentences = list(doc.sents)
-    sent_index = {s.start: i for i, s in enumerate(sentences)}
+    # each token's sentence, worked out once (``Token.sent`` searches for it on every call)
+    token_sentence = [i for i, s in enumerate(sentences) for _ in range(len(s))]
 
     def sentence_of(token_i: int) -> int:
-        return sent_index[doc[token_i].sent.start]
+        return token_sentence[token_i]
 
     def sentence_at_char(char: int) -> int:
         span = doc.char_span(char, char + 1, alignment_mode="expand")

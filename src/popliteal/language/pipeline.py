@@ -6,12 +6,15 @@ first text, and the result is cached by the knowledge base's ``content_hash``: a
 catalogue gets a new pipeline, the same one is never rebuilt.
 
 Steps, in order: tokenise (blank English) -> split sentences -> normalise tokens (see
-:mod:`popliteal.language.lexicon`) -> match targets (rules generated from the catalogue's
-phrases, also over coordinated phrases, see :mod:`popliteal.language.spans`) -> body rules
+:mod:`popliteal.language.lexicon`) -> match targets (medSpaCy target rules generated from
+the catalogue's phrases, of which only those whose words the text holds are run, see
+:mod:`popliteal.language.matching`; also over coordinated phrases, see
+:mod:`popliteal.language.spans`) -> body rules
 (pain word + place, sides and tenderness of the part talked about, pain spreading from the
 back down the leg, bare words attached to their body part, normality statements, and no
-phrase reading "the back of the knee" as the back, see :mod:`popliteal.language.bodymap`)
--> drop spans lying inside a history cue ("two years" in "two years ago") -> choose spans
+phrase reading "the back of the knee" as the back, see :mod:`popliteal.language.bodymap`;
+matched the same keyed way) -> drop spans lying inside a history cue ("two years" in "two
+years ago"; keyed too) -> choose spans
 (different findings may overlap) -> ConText (medSpaCy's default rules plus ours in
 ``data/context_rules.yaml``) over the span group :data:`TARGETS`.
 
@@ -30,6 +33,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from popliteal.language.bodymap import BodyRules
 from popliteal.language.context import ContextSettings, history_patterns, load_context_rules
 from popliteal.language.lexicon import Lexicon
+from popliteal.language.matching import KeyedTargetMatcher, Patterns, plain_target_matcher
 from popliteal.language.rules import FILLER_TAG, OTHER_TAG, build_patterns, target_rules
 from popliteal.language.spans import coordinated, of_heads, select, word_pairs
 
@@ -40,6 +44,9 @@ if TYPE_CHECKING:
     from popliteal.knowledge import KnowledgeBase
 
 SentenceSplitter = Literal["sentencizer", "pyrush"]
+#: "keyed" runs only the rules a text can match (see :mod:`.matching`); "plain" is the
+#: medSpaCy ``TargetMatcher`` and spaCy ``Matcher``s over every rule, the reference it equals.
+Matching = Literal["keyed", "plain"]
 #: The span group holding the chosen target spans (overlapping spans are allowed there).
 TARGETS = "popliteal_targets"
 
@@ -106,20 +113,34 @@ class LanguagePipeline:
         return list(doc.spans[TARGETS]) if TARGETS in doc.spans else []
 
 
-_CACHE: dict[tuple[str, str], LanguagePipeline] = {}
+_CACHE: dict[tuple[str, str, str], LanguagePipeline] = {}
 _LOCK = threading.Lock()
+#: How pipelines from :func:`get_pipeline` match rules (see :func:`use_matching`).
+_MATCHING: Matching = "keyed"
 
 
 def get_pipeline(kb: KnowledgeBase, sentence_splitter: SentenceSplitter = "sentencizer"
                  ) -> LanguagePipeline:
     """The pipeline for ``kb``, built on first use and cached by ``kb.content_hash``."""
-    key = (kb.content_hash, sentence_splitter)
+    matching = _MATCHING
+    key = (kb.content_hash, sentence_splitter, matching)
     with _LOCK:
         pipe = _CACHE.get(key)
         if pipe is None:
-            pipe = build_pipeline(kb, sentence_splitter)
+            pipe = build_pipeline(kb, sentence_splitter, matching)
             _CACHE[key] = pipe
         return pipe
+
+
+def use_matching(matching: Matching) -> None:
+    """Make :func:`get_pipeline` (and so every reading) match rules with ``matching``.
+
+    Why: the benchmark times the plain matchers ("plain") beside the default ("keyed")
+    through the same calls. Both read every text the same; only the speed differs.
+    """
+    global _MATCHING
+    with _LOCK:
+        _MATCHING = matching
 
 
 def clear_cache() -> None:
@@ -128,9 +149,14 @@ def clear_cache() -> None:
         _CACHE.clear()
 
 
-def build_pipeline(kb: KnowledgeBase, sentence_splitter: SentenceSplitter = "sentencizer"
-                   ) -> LanguagePipeline:
-    """Build a fresh pipeline for ``kb`` (uncached; prefer :func:`get_pipeline`)."""
+def build_pipeline(kb: KnowledgeBase, sentence_splitter: SentenceSplitter = "sentencizer",
+                   matching: Matching = "keyed") -> LanguagePipeline:
+    """Build a fresh pipeline for ``kb`` (uncached; prefer :func:`get_pipeline`).
+
+    ``matching="plain"`` matches the target rules, body rules and history cues the plain
+    (slow) way: every rule tried at every token. It finds the same matches and is kept as
+    the reference the equivalence tests compare against.
+    """
     started = time.perf_counter()
     import spacy
 
@@ -145,10 +171,10 @@ def build_pipeline(kb: KnowledgeBase, sentence_splitter: SentenceSplitter = "sen
         splitter = nlp.add_pipe("sentencizer")
     lexicon = Lexicon.load()
     patterns = build_patterns(nlp, kb, lexicon)
-    matcher: Any = nlp.add_pipe("medspacy_target_matcher",
-                                config={"result_type": None, "prune": False})
-    matcher.add(target_rules(patterns))
-    body = BodyRules.build(nlp, lexicon)
+    catalogue_rules = target_rules(patterns)
+    matcher: Any = (KeyedTargetMatcher(nlp, catalogue_rules) if matching == "keyed"
+                    else plain_target_matcher(nlp, catalogue_rules))
+    body = BodyRules.build(nlp, lexicon, keyed=matching == "keyed")
     settings, rules = load_context_rules()
     context: Any = nlp.add_pipe(
         "medspacy_context",
@@ -157,10 +183,9 @@ def build_pipeline(kb: KnowledgeBase, sentence_splitter: SentenceSplitter = "sen
                 "span_group_name": TARGETS},
     )
     context.add(rules)
-    from spacy.matcher import Matcher
-
-    history = Matcher(nlp.vocab)
-    history.add("HISTORY", history_patterns())
+    cues = Patterns()
+    cues.add("HISTORY", history_patterns())
+    history = cues.build(nlp.vocab, keyed=matching == "keyed")
     return LanguagePipeline(
         nlp=nlp,
         lexicon=lexicon,

@@ -199,9 +199,13 @@ def coordinated(doc: Doc, is_filler: Callable[[str], bool],
     """
     from spacy.tokens import Doc as DocClass
 
+    # whether each token is a content word, worked out once: the loops below ask it of the
+    # same tokens many times over
+    is_content = [not (is_filler(t.norm_) or t.is_punct or t.norm_ in CONJUNCTIONS)
+                  for t in doc]
+
     def content(idx: list[int]) -> list[int]:
-        return [i for i in idx if not (is_filler(doc[i].norm_) or doc[i].is_punct
-                                       or doc[i].norm_ in CONJUNCTIONS)]
+        return [i for i in idx if is_content[i]]
 
     segments: list[tuple[list[int], set[int], set[int]]] = []  # (tokens, shared, new)
     seen: set[tuple[int, ...]] = set()
