@@ -142,3 +142,12 @@ def test_a_result_encoded_once_is_the_same_result_and_cached_with_its_seq(store:
     assert reloaded.record.triage_level == json.loads(fresh)["triage"]["level"]
     assert json.loads(interviews.result_json(store, reloaded)) == json.loads(fresh)  # cached
     assert interviews.result(store, reloaded) == json.loads(fresh)
+
+
+def test_deleting_an_assessment_forgets_its_cached_interview(store: Store) -> None:
+    _, token = interviews.start(store, AssessmentIn(age=40, sex="male", text=TEXTS[0],
+                                                    consent=True))
+    assert interviews.CACHE.get(hash_token(token)) is not None
+    assert interviews.delete(store, token)
+    assert interviews.CACHE.get(hash_token(token)) is None
+    assert not interviews.delete(store, token)

@@ -286,6 +286,13 @@ def _computed_result(loaded: Loaded) -> dict[str, Any]:
     return data
 
 
+def delete(store: Store, token: str) -> bool:
+    """Delete the assessment ``token`` opens, and this process's copy of its interview (the
+    patient's words must not outlive the deletion in memory either). False if none."""
+    CACHE.drop(hash_token(token))
+    return store.delete_assessment_by_token(token)
+
+
 def summary_markdown(result_data: dict[str, Any]) -> str:
     """The physiotherapist's one-page summary, with the care plan as the patient got it."""
     from popliteal.clinics import physio_summary_markdown

@@ -287,7 +287,7 @@ async def delete(request: Request) -> Response:
     form = await request.form()
     csrf.check(request, form)
     token = patient_token(request)
-    if not store_of(request).delete_assessment_by_token(token):
+    if not interviews.delete(store_of(request), token):
         raise no_assessment(interviews.NOT_FOUND)
     response = redirect(request, "/deleted")
     csrf.clear_cookie(request, response, csrf.ASSESSMENT_COOKIE)

@@ -111,6 +111,6 @@ async def get_summary(token: PatientToken, store: StoreDep) -> PlainTextResponse
 @router.delete("/{token}", status_code=204, response_class=Response)
 async def delete_assessment(token: PatientToken, store: StoreDep) -> Response:
     """Delete the assessment, its answers and its result now (bookings keep only themselves)."""
-    if not await run_in_threadpool(store.delete_assessment_by_token, token):
+    if not await run_in_threadpool(interviews.delete, store, token):
         raise ApiError(404, "not_found", interviews.NOT_FOUND)
     return Response(status_code=204)
