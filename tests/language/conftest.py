@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from popliteal.knowledge import load_knowledge_base
 from popliteal.knowledge.base import KnowledgeBase
 
 from .kb_fixture import FINDINGS, make_kb
@@ -12,3 +13,9 @@ from .kb_fixture import FINDINGS, make_kb
 @pytest.fixture(scope="session")
 def kb() -> KnowledgeBase:
     return make_kb(FINDINGS, "test-language-kb")
+
+
+@pytest.fixture(scope="session")
+def catalogue() -> KnowledgeBase:
+    """The packaged catalogue, for tests of what the real phrases give."""
+    return load_knowledge_base()

@@ -96,6 +96,13 @@ def make_kb(findings: list[Finding], content_hash: str) -> KnowledgeBase:
     return KnowledgeBase(**parts)
 
 
+def kb_with(own: list[Finding], content_hash: str) -> KnowledgeBase:
+    """:data:`FINDINGS` with ``own`` in place of the shared findings of the same ids (put
+    last), for a test module whose findings need other phrases."""
+    mine = {f.id for f in own}
+    return make_kb([f for f in FINDINGS if f.id not in mine] + own, content_hash)
+
+
 def read(text: str, kb: KnowledgeBase) -> Extraction:
     """The findings ``text`` yields against ``kb``."""
     return extract_findings(text, kb)

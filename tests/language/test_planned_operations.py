@@ -9,10 +9,9 @@ from __future__ import annotations
 
 import pytest
 
-from popliteal.knowledge import load_knowledge_base
 from popliteal.knowledge.base import KnowledgeBase
 
-from .kb_fixture import FINDINGS, _f, make_kb, present, read
+from .kb_fixture import _f, kb_with, present, read
 
 OPERATIONS = ("recent_surgery", "previous_knee_surgery", "knee_replacement")
 
@@ -28,14 +27,8 @@ MINE = [
 
 @pytest.fixture(scope="module")
 def kb5() -> KnowledgeBase:
-    mine = {f.id for f in MINE}
-    return make_kb([f for f in FINDINGS if f.id not in mine] + MINE,
-                   "test-language-planned-kb")
+    return kb_with(MINE, "test-language-planned-kb")
 
-
-@pytest.fixture(scope="module")
-def catalogue() -> KnowledgeBase:
-    return load_knowledge_base()
 
 
 PLANNED = [

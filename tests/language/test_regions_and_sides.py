@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import pytest
 
-from popliteal.knowledge import load_knowledge_base
 from popliteal.knowledge.base import KnowledgeBase
 
 from .kb_fixture import FINDINGS, _f, make_kb, present, read
@@ -166,10 +165,6 @@ def test_no_tender_spot_in_the_calf_is_absent(kb3: KnowledgeBase) -> None:
 
 # --------------------------------------------------------------- 4. an old ACL tear
 
-
-@pytest.fixture(scope="module")
-def catalogue() -> KnowledgeBase:
-    return load_knowledge_base()
 
 
 def test_a_torn_acl_is_the_injury_that_started_it(catalogue: KnowledgeBase) -> None:

@@ -16,11 +16,10 @@ from typing import Any
 import pytest
 import yaml
 
-from popliteal.knowledge import load_knowledge_base
 from popliteal.knowledge.base import KnowledgeBase
 from popliteal.language import numbers as n
 
-from .kb_fixture import FINDINGS, _f, make_kb, present, read
+from .kb_fixture import _f, kb_with, present, read
 
 MINE = [
     _f("recent_surgery", "clot_risk", ["surgery", "operation", "had surgery", "operated on"],
@@ -39,14 +38,8 @@ MINE = [
 
 @pytest.fixture(scope="module")
 def kb4() -> KnowledgeBase:
-    mine = {f.id for f in MINE}
-    return make_kb([f for f in FINDINGS if f.id not in mine] + MINE,
-                   "test-language-times-kb")
+    return kb_with(MINE, "test-language-times-kb")
 
-
-@pytest.fixture(scope="module")
-def catalogue() -> KnowledgeBase:
-    return load_knowledge_base()
 
 
 # --------------------------------------------------------------- 1. when the operation was

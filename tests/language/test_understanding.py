@@ -11,11 +11,11 @@ from __future__ import annotations
 import pytest
 
 from popliteal.knowledge.base import KnowledgeBase
-from popliteal.language import Extraction, extract_findings
+from popliteal.language import Extraction
 from popliteal.language import numbers as n
 from popliteal.language.extract import patient_relative
 
-from .kb_fixture import FINDINGS, _f, make_kb
+from .kb_fixture import FINDINGS, _f, make_kb, read
 
 EXTRA = [
     _f("back_pain", "back", ["back pain", "my back hurts"]),
@@ -48,10 +48,6 @@ EXTRA = [
 @pytest.fixture(scope="module")
 def kb2() -> KnowledgeBase:
     return make_kb(FINDINGS + EXTRA, "test-language-understanding-kb")
-
-
-def read(text: str, kb: KnowledgeBase) -> Extraction:
-    return extract_findings(text, kb)
 
 
 def present(result: Extraction, finding_id: str) -> bool:
