@@ -15,7 +15,7 @@ from popliteal.language import Extraction
 from popliteal.language import numbers as n
 from popliteal.language.extract import patient_relative
 
-from .kb_fixture import FINDINGS, _f, make_kb, read
+from .kb_fixture import FINDINGS, _f, make_kb, present, read
 
 EXTRA = [
     _f("back_pain", "back", ["back pain", "my back hurts"]),
@@ -48,11 +48,6 @@ EXTRA = [
 @pytest.fixture(scope="module")
 def kb2() -> KnowledgeBase:
     return make_kb(FINDINGS + EXTRA, "test-language-understanding-kb")
-
-
-def present(result: Extraction, finding_id: str) -> bool:
-    found = result.get(finding_id)
-    return found is not None and found.present
 
 
 def absent(result: Extraction, finding_id: str) -> bool:

@@ -108,10 +108,6 @@ class PatientStatements:
         cost of binding."""
         return self._bind["answers", "created_at"](value)
 
-    def value(self, table: str, column: str, raw: Any) -> Any:
-        """A value read from the driver, as the ORM would return it."""
-        return self._read[table, column](raw)
-
     # ------------------------------------------------------------------ statements
 
     def touch(self, cursor: Any, token_hash: str, now: Any, *, state: bool
