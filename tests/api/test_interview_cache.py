@@ -142,6 +142,9 @@ def test_a_result_encoded_once_is_the_same_result_and_cached_with_its_seq(store:
     assert reloaded.record.triage_level == json.loads(fresh)["triage"]["level"]
     assert json.loads(interviews.result_json(store, reloaded)) == json.loads(fresh)  # cached
     assert interviews.result(store, reloaded) == json.loads(fresh)
+    # the compiled serialiser's text says what the plain dict dump says, extra fields included
+    assert json.loads(fresh) == interviews._computed_result(loaded)
+    assert reloaded.record.top_condition == json.loads(fresh)["conditions"][0]["id"]
 
 
 def test_deleting_an_assessment_forgets_its_cached_interview(store: Store) -> None:
