@@ -78,6 +78,10 @@ def create_app(settings: ApiSettings | None = None, *, warm_up: bool = True) -> 
         docs_url=None,  # Swagger UI needs a CDN that our CSP refuses; the schema is enough
         redoc_url=None,
         openapi_url="/openapi.json",
+        # No OpenTelemetry from FastAPI itself: spans would carry request paths, and a
+        # patient's token is in the path. (It also spares every request a provider check.)
+        telemetry={"tracing": False, "metrics": False, "logs": False,
+                   "operation_spans": False},
     )
     app.state.settings = settings
     app.state.limiters = {

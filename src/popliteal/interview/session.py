@@ -88,11 +88,14 @@ class InterviewState(BaseModel):
 class Interview:
     """An interview in progress. Methods that change it return a new Interview."""
 
-    def __init__(self, state: InterviewState, kb: KnowledgeBase | None = None):
+    def __init__(self, state: InterviewState, kb: KnowledgeBase | None = None, *,
+                 _text: dict[str, Any] | None = None):
+        """``_text``: the findings of ``state.text``, passed on by :meth:`answer` and
+        :meth:`back` (the text does not change between answers, so it is not read again)."""
         self.state = state
         self.kb = kb or get_knowledge_base()
         self.model = compile_model(self.kb)
-        self._text_answers = _text_answers(self.kb, state.text)
+        self._text_answers = _text_answers(self.kb, state.text) if _text is None else _text
         self._evidence = build_evidence(self.kb, self.merged_answers())
         self._posterior = posterior(self.model, state.age, state.sex, self._evidence)
 
@@ -114,12 +117,12 @@ class Interview:
         kept = tuple(a for a in self.state.answers if a.id != finding_id)
         state = self.state.model_copy(
             update={"answers": (*kept, Answer(id=finding_id, answer=canonical))})
-        return Interview(state, self.kb)
+        return Interview(state, self.kb, _text=self._text_answers)
 
     def back(self) -> Interview:
         """Undo the last answer."""
         return Interview(self.state.model_copy(update={"answers": self.state.answers[:-1]}),
-                         self.kb)
+                         self.kb, _text=self._text_answers)
 
     def to_json(self) -> str:
         return self.state.model_dump_json()
