@@ -240,11 +240,19 @@ def test_back_pain_shooting_down_the_leg_spreads(kb4: KnowledgeBase) -> None:
     [
         "Pain from the back of my knee down to my calf.",
         "I rolled from my back onto my side and my knee hurt.",
-        "My back pain came back, but now it goes down to my knee.",
+        "My back aches, but the pain behind my knee goes down to my calf.",
     ],
 )
 def test_no_spreading_from_the_back(text: str, kb4: KnowledgeBase) -> None:
     assert read(text, kb4).get("pain_from_back_down_leg") is None, text
+
+
+def test_back_pain_that_now_goes_down_to_the_knee_spreads(kb4: KnowledgeBase) -> None:
+    # This sentence was a case of no spreading while only "from <origin> down" was read;
+    # "it" is the back pain, and pain going down to the knee comes from above it (see
+    # language/spreading.py), so it is the sciatica pattern.
+    result = read("My back pain came back, but now it goes down to my knee.", kb4)
+    assert present(result, "pain_from_back_down_leg"), result.findings
 
 
 def test_denied_spreading_is_absent(kb4: KnowledgeBase) -> None:

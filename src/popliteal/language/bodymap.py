@@ -15,7 +15,9 @@ is sore" is calf tenderness: tenderness goes to the place its clause (or the sen
 before) names.
 
 Where it spreads: "pain from my back down the back of my leg" is low back pain spreading
-down the leg, said in words no phrase lists (data: ``spreading`` in ``data/body.yaml``).
+down the leg, and "the pain shoots down to my knee" pain from above it, said in words no
+phrase lists (see :mod:`popliteal.language.spreading`; data: ``spreading`` in
+``data/body.yaml``).
 
 All of these use one matcher over the normalised tokens, run once per text (a
 :class:`~popliteal.language.matching.KeyedMatcher`: the same matches as one spaCy
@@ -34,6 +36,7 @@ import yaml
 from popliteal.language.matching import Patterns
 from popliteal.language.rules import FILLER_TAG, MAX_GAP, phrase_words
 from popliteal.language.spans import CLAUSE_STARTS
+from popliteal.language.spreading import Spreading
 
 if TYPE_CHECKING:
     from spacy.language import Language
@@ -98,13 +101,16 @@ class BodyRules:
     #: findings whose bare words, in a clause naming no part, belong to the part named last
     #: before them ("My knee is huge. It is swollen and tight.")
     attach_earlier: frozenset[str] = frozenset()
-    #: pain spreading from one place down the leg: origin group -> findings it gives
-    spread_findings: list[tuple[str, ...]] = field(default_factory=list)
-    spread_from: frozenset[str] = frozenset()
-    spread_directions: frozenset[str] = frozenset()
-    spread_verbs: frozenset[str] = frozenset()
-    pain_norms: frozenset[str] = frozenset()
-    spread_reach: int = 6
+    #: findings whose bare words, in a clause naming no part, belong to the part named last
+    #: in the same or the previous sentence ("My calf is tight. It is swollen as well.")
+    attach_recent: frozenset[str] = frozenset()
+    pronouns: frozenset[str] = frozenset()
+    #: pain spreading down the leg (see :mod:`popliteal.language.spreading`)
+    spread: Spreading | None = None
+    #: normality rules of pain-free words ("not hurting"), and the words after one that
+    #: make it no statement of absence ("doesn't hurt as much")
+    pain_free_rules: frozenset[int] = frozenset()
+    pain_free_qualifiers: frozenset[tuple[str, ...]] = frozenset()
 
     @classmethod
     def build(cls, nlp: Language, lexicon: Lexicon, keyed: bool = True) -> BodyRules:
@@ -132,6 +138,7 @@ class BodyRules:
                   for w in words(e)]
         every += [w for group in spreading["origins"] for e in group["places"] for w in words(e)]
         every += [w for e in spreading["to"] for w in words(e)]
+        every += [w for e in spreading.get("descent", {}).get("to", []) for w in words(e)]
         lexicon.learn(every)
         matcher = Patterns()
         fillers = sorted(lexicon.fillers)
@@ -162,6 +169,9 @@ class BodyRules:
         for k, group in enumerate(spreading["origins"]):
             matcher.add(f"ORIGIN|{k}", [seq(e) for e in group["places"]])
         matcher.add("DEST", [seq(e) for e in spreading["to"]])
+        descent_to = spreading.get("descent", {}).get("to", [])
+        if descent_to:
+            matcher.add("DOWN", [seq(e) for e in descent_to])
 
         normal: list[tuple[str, ...]] = []
         connectors = sorted({lexicon.word_norm(str(w)) for w in normality["connectors"]}
@@ -183,6 +193,16 @@ class BodyRules:
                 patterns += [[*seq(expr), gap, *seq(m, keep_determiners=True)] for m in multi]
                 patterns.append([{"NORM": "no"}, {"NORM": "problem"}, preps, *seq(expr)])
             matcher.add(label, patterns)
+        pain_free: set[int] = set()
+        for rule in normality["subjects"]:
+            if not rule.get("pain"):
+                continue
+            label = f"{NORMAL_PREFIX}{len(normal)}"
+            pain_free.add(len(normal))
+            normal.append(tuple(rule["pain"]))
+            matcher.add(label, [[*seq(expr), gap, *seq(w, keep_determiners=True)]
+                                for expr in rule["words"]
+                                for w in normality["pain_free_words"]])
         for rule in normality["abilities"]:
             label = f"{NORMAL_PREFIX}{len(normal)}"
             normal.append(tuple(rule["absent"]))
@@ -215,16 +235,13 @@ class BodyRules:
             fillers=lexicon.fillers,
             tender_reach=int(body.get("tender_reach", 6)),
             attach_earlier=frozenset(str(f) for f in body.get("attach_earlier", [])),
-            spread_findings=[tuple(str(f) for f in g["findings"])
-                             for g in spreading["origins"]],
-            spread_from=frozenset(lexicon.word_norm(str(w)) for w in spreading["from_words"]),
-            spread_directions=frozenset(lexicon.word_norm(str(w))
-                                        for w in spreading["directions"]),
-            spread_verbs=frozenset(lexicon.word_norm(str(w) + end)
-                                   for w in spreading["verbs"]
-                                   for end in ("", "s", "es", "ed", "ing")),
-            pain_norms=frozenset(pains),
-            spread_reach=int(spreading.get("reach", 6)),
+            attach_recent=frozenset(str(f) for f in body.get("attach_recent", [])),
+            pronouns=norms("pronouns"),
+            spread=Spreading.build(spreading, lexicon.word_norm, pains, lexicon.fillers,
+                                   region_words),
+            pain_free_rules=frozenset(pain_free),
+            pain_free_qualifiers=frozenset(
+                tuple(words(str(q))) for q in normality.get("pain_free_qualifiers", [])),
         )
 
     # ------------------------------------------------------------------ reading
@@ -243,6 +260,7 @@ class BodyRules:
         tender_places: list[Span] = []
         origins: list[Span] = []
         dests: list[Span] = []
+        downs: list[Span] = []
         for match_id, start, end in self.matcher(doc):
             label = strings[match_id]
             if label == "PAIN":
@@ -259,9 +277,11 @@ class BodyRules:
                 origins.append(SpanClass(doc, start, end, label=label[7:]))
             elif label == "DEST":
                 dests.append(SpanClass(doc, start, end, label=label))
+            elif label == "DOWN":
+                downs.append(SpanClass(doc, start, end, label=label))
             else:
                 normal.append(SpanClass(doc, start, end, label=label))
-        hits = BodyHits(normal=filter_spans(normal))
+        hits = BodyHits(normal=[s for s in filter_spans(normal) if not self._qualified(doc, s)])
         hits.parts = [(s.start, s.end, s.label_) for s in filter_spans(parts)]
         hits.regions = self._regions(doc)
         places = [self._place(doc, p, hits.parts) for p in filter_spans(locs)]
@@ -295,54 +315,38 @@ class BodyRules:
         hits.locations = list(chosen.values())
         hits.locations += self._tenderness(doc, filter_spans(tender),
                                            filter_spans(tender_places))
-        hits.locations += self._spreading(doc, filter_spans(origins), filter_spans(dests),
-                                          hits.regions)
+        if self.spread is not None:
+            hits.locations += self.spread.find(doc, filter_spans(origins), filter_spans(dests),
+                                               filter_spans(downs), hits.regions, hits.parts)
         return hits
 
-    def _spreading(self, doc: Doc, origins: list[Span], dests: list[Span],
-                   regions: dict[int, int]) -> list[Span]:
-        """Pain said to spread from an origin down the leg, one span per finding it gives.
+    # ------------------------------------------------------------------ normality
 
-        "from my back down the back of my leg", "shoots from my lower back down to my
-        knee": "from" + origin, then a direction word in the same clause, then a destination
-        with only fillers, region words ("the outside of") or direction words between.
-        Without "from" the origin must be followed only by pain words and a spreading verb
-        ("my lower back pain shoots down into my calf"). An origin that is a region of
-        another part ("from the back of my knee down to my calf") is none.
+    def _qualified(self, doc: Doc, span: Span) -> bool:
+        """Whether a pain-free statement is qualified ("doesn't hurt as much", "isn't
+        painful when I rest"): less pain, or pain at other times, is no absence."""
+        rule = normal_label(span.label_)
+        if rule not in self.pain_free_rules:
+            return False
+        after = [t.norm_ for t in doc[span.end:span.end + 3]]
+        return any(tuple(after[:len(q)]) == q for q in self.pain_free_qualifiers)
+
+    def not_ruled_out(self, spans: list[Span], normal: list[Span]) -> list[Span]:
+        """Spans that do not hold a statement ruling their own finding out.
+
+        Why: "my back is fine and the pain ..." read as back pain (a coordinated or
+        place reading stretching over the statement), or "my calf is not hurting" read as
+        calf pain, holds the words that say the place is fine, where ConText cannot see
+        them (a cue inside a target is no cue). The statement itself says the finding is
+        absent; such a reading says nothing. A reading that only shares the subject ("pain
+        in my calf" beside "calf is ok when I rest") is kept.
         """
-        from spacy.tokens import Span as SpanClass
-
-        out: list[Span] = []
-        reach = self.spread_reach
-        for origin in origins:
-            if len(origin) == 1 and origin.start in regions:
-                continue
-            i = origin.start - 1
-            while i >= 0 and doc[i].norm_ in self.fillers:
-                i -= 1
-            said_from = i >= 0 and doc[i].norm_ in self.spread_from
-            start = i if said_from else origin.start
-            way = next((j for j in range(origin.end, min(len(doc), origin.end + reach + 1))
-                        if doc[j].norm_ in self.spread_directions), None)
-            if way is None or _clause_between(doc, origin.end, way):
-                continue
-            between = [doc[j].norm_ for j in range(origin.end, way)]
-            if not said_from and not (
-                    any(w in self.spread_verbs for w in between)
-                    and all(w in self.spread_verbs or w in self.pain_norms
-                            or w in self.fillers for w in between)):
-                continue
-            dest = next((d for d in dests if way < d.start <= way + reach), None)
-            # only "the", "all the way", "to", "the outside of" ... lie between: "aches going
-            # down stairs to my knee" is no way down the leg
-            if dest is None or any(
-                    doc[j].norm_ not in self.fillers and doc[j].norm_ not in self.region_words
-                    and doc[j].norm_ not in self.spread_directions and doc[j].norm_ != "way"
-                    for j in range(way + 1, dest.start)):
-                continue
-            for finding_id in self.spread_findings[int(origin.label_)]:
-                out.append(SpanClass(doc, start, dest.end, label=finding_id))
-        return out
+        # holding the statement's last word ("fine", "hurting") is enough: "back is okay
+        # and the ache" holds the part of "lower back is okay" that says it
+        denied = [(n.end - 1, self.normal[rule]) for n in normal
+                  if (rule := normal_label(n.label_)) is not None]
+        return [s for s in spans if not any(
+            s.start <= last < s.end and s.label_ in ids for last, ids in denied)]
 
     # ------------------------------------------------------------------ places
 
@@ -503,6 +507,10 @@ class BodyRules:
         given, a copy labelled ``echo:<finding>`` for the body part last named earlier in
         the text is added to it. Extraction uses an echo only when it is negated: "My calf
         is sore. No swelling." denies calf swelling too, but "Swelling." does not assert it.
+        For the ``attach_recent`` findings a part named earlier in the same sentence
+        ("calf: tight, hard, swollen"), or in the previous one when a pronoun stands for it
+        ("My calf is tight. It is swollen as well."), takes the word, and the echo keeps
+        the word as it was.
         """
         from spacy.tokens import Span as SpanClass
 
@@ -516,6 +524,18 @@ class BodyRules:
             if part is None and span.label_ in self.attach_earlier:
                 earlier = [p for s, e, p in parts if e <= span.start]
                 part = earlier[-1] if earlier else None
+            if part is None and span.label_ in self.attach_recent:
+                recent = [p for s, e, p in parts
+                          if e <= span.start and s >= self._recent_from(doc, span.start)]
+                # any part of its own finding named there (the knee) leaves it as it is
+                if recent and all(p in table for p in recent):
+                    target = table[recent[-1]]
+                    if target is not None:
+                        out.append(SpanClass(doc, span.start, span.end, label=target))
+                    if echoes is not None:  # "No swelling." denies it as said, too
+                        echoes.append(SpanClass(doc, span.start, span.end,
+                                                label=f"{ECHO_PREFIX}{span.label_}"))
+                    continue
             if part is None or part not in table:
                 out.append(span)
                 if part is None and echoes is not None:
@@ -529,6 +549,16 @@ class BodyRules:
             if target is not None:
                 out.append(SpanClass(doc, span.start, span.end, label=target))
         return out
+
+    def _recent_from(self, doc: Doc, i: int) -> int:
+        """Where the parts a bare word at token ``i`` may refer back to start: its own
+        sentence, or the one before if a pronoun ("It is swollen as well") stands before
+        it in its sentence. "Some swelling." after a sentence on the calf is not the calf's.
+        """
+        start = doc[i].sent.start
+        if any(doc[j].norm_ in self.pronouns for j in range(max(start, i - self.attach_back), i)):
+            return _sentence_before(doc, i)
+        return start
 
     def _nearest_part(self, doc: Doc, span: Span, parts: list[tuple[int, int, str]]
                       ) -> str | None:
@@ -549,12 +579,6 @@ def _broken(doc: Doc, lo: int, hi: int, hard_only: bool = False) -> bool:
     """Whether a clause start (or, unless ``hard_only``, a comma) lies in tokens lo..hi."""
     breaks = _HARD_BREAKS if hard_only else _PAIN_BREAKS
     return any(doc[i].norm_ in breaks or doc[i].is_sent_start and i > lo
-               for i in range(lo, hi))
-
-
-def _clause_between(doc: Doc, lo: int, hi: int) -> bool:
-    """Whether a clause start (or a sentence start) lies in tokens lo..hi (a comma may)."""
-    return any(doc[i].norm_ in CLAUSE_STARTS or doc[i].is_sent_start and i > lo
                for i in range(lo, hi))
 
 

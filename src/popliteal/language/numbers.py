@@ -14,6 +14,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from popliteal.language.clauses import about_symptoms
+
 _WORD_NUMBERS: dict[str, float] = {
     "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
     "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13,
@@ -141,17 +143,21 @@ def days_since_onset(text: str, skip: tuple[tuple[int, int], ...] = ()
     """How long ago it started, in days: the best-supported mention, earliest on ties.
 
     Durations of activities ("played football for 10 years"), ages ("17 years old"),
-    frequencies ("3 days a week") and the future ("in 2 weeks") are skipped, and so are
+    frequencies ("3 days a week"), the future ("in 2 weeks") and times said of something
+    else ("started a new job 6 months ago", see :mod:`.clauses`) are skipped, and so are
     mentions overlapping a ``skip`` character range (times that say when something else
     happened: "knee surgery six weeks ago").
     """
     found: list[tuple[int, int, int, float]] = []  # (-strength, start, end, days)
+    times = [(m.start(), m.end()) for p in (_AGO, _FOR, _BARE, *(k for k, _ in _KEYWORDS))
+             for m in p.finditer(text)]
     for strength, pattern in ((3, _AGO), (2, _FOR), (1, _BARE)):
         for m in pattern.finditer(text):
             if _overlaps(m.start(), m.end(), skip):
                 continue
             value = _value(m)
-            if value is None or not _onset_context(text, m, pattern is _AGO):
+            if value is None or not _onset_context(text, m, pattern is _AGO) \
+                    or not about_symptoms(text, m.start(), m.end(), times):
                 continue
             days = value * _unit_days(m.group("unit"))
             if days >= 365 and not _ONSET_CUE.search(text[slice(*_sentence_bounds(
@@ -160,7 +166,8 @@ def days_since_onset(text: str, skip: tuple[tuple[int, int], ...] = ()
             found.append((-strength, m.start(), m.end(), days))
     for pattern, days in _KEYWORDS:
         for m in pattern.finditer(text):
-            if not _overlaps(m.start(), m.end(), skip):
+            if not _overlaps(m.start(), m.end(), skip) \
+                    and about_symptoms(text, m.start(), m.end(), times):
                 found.append((-2, m.start(), m.end(), float(days)))
     if not found:
         return None

@@ -10,10 +10,11 @@ Steps, in order: tokenise (blank English) -> split sentences -> normalise tokens
 the catalogue's phrases, of which only those whose words the text holds are run, see
 :mod:`popliteal.language.matching`; also over coordinated phrases, see
 :mod:`popliteal.language.spans`) -> body rules
-(pain word + place, sides and tenderness of the part talked about, pain spreading from the
-back down the leg, bare words attached to their body part, normality statements, and no
-phrase reading "the back of the knee" as the back, see :mod:`popliteal.language.bodymap`;
-matched the same keyed way) -> drop spans lying inside a history cue ("two years" in "two
+(pain word + place, sides and tenderness of the part talked about, pain spreading down
+the leg, see :mod:`popliteal.language.spreading`, bare words attached to their body part,
+normality statements, no reading holding a statement that rules its own finding out ("my
+back is fine and the pain ..."), and no phrase reading "the back of the knee" as the
+back, see :mod:`popliteal.language.bodymap`; matched the same keyed way) -> drop spans lying inside a history cue ("two years" in "two
 years ago"; keyed too) -> choose spans
 (different findings may overlap) -> ConText (medSpaCy's default rules plus ours in
 ``data/context_rules.yaml``) over the span group :data:`TARGETS`.
@@ -99,6 +100,9 @@ class LanguagePipeline:
             # "pain on the inner side" after "my calf" is the inner calf
             found = self.body.side_parts(doc, found, hits.parts)
             secondary = self.body.side_parts(doc, secondary, hits.parts)
+            # "my back is fine and the pain ..." is no back pain
+            found = self.body.not_ruled_out(found, hits.normal)
+            secondary = self.body.not_ruled_out(secondary, hits.normal)
         if self.history is not None:
             # "two years" inside "two years ago" says when, and would hide the cue from ConText
             cues = [(start, end) for _, start, end in self.history(doc)]
