@@ -39,7 +39,7 @@ from popliteal.language.bodymap import _data
 from popliteal.language.errors import validate_text
 from popliteal.language.extract import read_doc
 from popliteal.language.lexicon import normalise_text
-from popliteal.language.matching import KeyedTargetMatcher
+from popliteal.language.matching import KeyedMatcher, KeyedTargetMatcher
 from popliteal.language.pipeline import LanguagePipeline, build_pipeline, get_pipeline
 
 from .kb_fixture import FINDINGS, make_kb
@@ -236,6 +236,11 @@ def test_keyed_matching_is_the_default(packaged: KnowledgeBase,
     keyed = get_pipeline(packaged)
     assert isinstance(keyed._steps[1], KeyedTargetMatcher)
     assert len(keyed._steps[1]) == keyed.rule_count == packaged_reference.rule_count
+    # ConText's token cues too: the same patterns, the keyed way (the plain one is spaCy's)
+    cues = keyed._steps[2]._ConText__matcher._MedspacyMatcher__matcher
+    plain_cues = packaged_reference._steps[2]._ConText__matcher._MedspacyMatcher__matcher
+    assert isinstance(cues, KeyedMatcher) and not isinstance(plain_cues, KeyedMatcher)
+    assert len(cues) == len(plain_cues) > 100
 
 
 def test_same_rules_match_the_vignettes(packaged: KnowledgeBase,

@@ -334,3 +334,34 @@ def plain_target_matcher(nlp: Language, rules: Sequence[Any]) -> Any:
                                 config={"result_type": None, "prune": False})
     matcher.add(list(rules))
     return matcher
+
+
+def key_context_matcher(context: Any, vocab: Vocab) -> bool:
+    """Have medSpaCy's ``ConText`` find its token-pattern cues with a :class:`KeyedMatcher`.
+
+    Why: ConText tries each of its several hundred cue patterns (medSpaCy's defaults and
+    ours) at every token of every text; that was a third of reading a new text. Its
+    ``MedspacyMatcher`` holds them in one spaCy ``Matcher`` under one key per rule; this puts
+    a :class:`KeyedMatcher` holding the same patterns under the same keys in its place. The
+    matches are the same (``exact_ties``: identical spans of two cues keep spaCy's order, as
+    ConText's pruning of overlapping cues keeps the first of equals); the phrase and regex
+    cues still run as medSpaCy runs them. tests/language/test_matcher_equivalence.py
+    compares every target's modifiers with the plain pipeline's.
+
+    The attributes are medSpaCy's private ones (``medspacy>=1.3,<2``): if they are not there,
+    or a token cue has a callback, nothing is replaced and False is returned (the plain
+    matcher then runs, slower but the same).
+    """
+    outer = getattr(context, "_ConText__matcher", None)
+    inner = getattr(outer, "_MedspacyMatcher__matcher", None)
+    rule_map = getattr(outer, "rule_map", None)
+    if inner is None or not isinstance(rule_map, dict):
+        return False
+    token_rules = [(rule_id, rule) for rule_id, rule in rule_map.items()
+                   if isinstance(getattr(rule, "pattern", None), list)]
+    if len(token_rules) != len(inner) or any(rule.on_match is not None
+                                             for _, rule in token_rules):
+        return False
+    outer._MedspacyMatcher__matcher = KeyedMatcher(
+        vocab, [(rule_id, rule.pattern) for rule_id, rule in token_rules], exact_ties=True)
+    return True

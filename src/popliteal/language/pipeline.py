@@ -34,7 +34,12 @@ from typing import TYPE_CHECKING, Any, Literal
 from popliteal.language.bodymap import BodyRules
 from popliteal.language.context import ContextSettings, history_patterns, load_context_rules
 from popliteal.language.lexicon import Lexicon
-from popliteal.language.matching import KeyedTargetMatcher, Patterns, plain_target_matcher
+from popliteal.language.matching import (
+    KeyedTargetMatcher,
+    Patterns,
+    key_context_matcher,
+    plain_target_matcher,
+)
 from popliteal.language.rules import FILLER_TAG, OTHER_TAG, build_patterns, target_rules
 from popliteal.language.spans import coordinated, of_heads, select, word_pairs
 
@@ -187,6 +192,8 @@ def build_pipeline(kb: KnowledgeBase, sentence_splitter: SentenceSplitter = "sen
                 "span_group_name": TARGETS},
     )
     context.add(rules)
+    if matching == "keyed":
+        key_context_matcher(context, nlp.vocab)
     cues = Patterns()
     cues.add("HISTORY", history_patterns())
     history = cues.build(nlp.vocab, keyed=matching == "keyed")
