@@ -352,10 +352,10 @@ def key_context_matcher(context: Any, vocab: Vocab) -> bool:
     or a token cue has a callback, nothing is replaced and False is returned (the plain
     matcher then runs, slower but the same).
     """
-    outer = getattr(context, "_ConText__matcher", None)
+    outer: Any = getattr(context, "_ConText__matcher", None)
     inner = getattr(outer, "_MedspacyMatcher__matcher", None)
     rule_map = getattr(outer, "rule_map", None)
-    if inner is None or not isinstance(rule_map, dict):
+    if outer is None or inner is None or not isinstance(rule_map, dict):
         return False
     token_rules = [(rule_id, rule) for rule_id, rule in rule_map.items()
                    if isinstance(getattr(rule, "pattern", None), list)]

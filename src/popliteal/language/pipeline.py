@@ -14,10 +14,11 @@ the catalogue's phrases, of which only those whose words the text holds are run,
 the leg, see :mod:`popliteal.language.spreading`, bare words attached to their body part,
 normality statements, no reading holding a statement that rules its own finding out ("my
 back is fine and the pain ..."), and no phrase reading "the back of the knee" as the
-back, see :mod:`popliteal.language.bodymap`; matched the same keyed way) -> drop spans lying inside a history cue ("two years" in "two
-years ago"; keyed too) -> choose spans
+back, see :mod:`popliteal.language.bodymap`; matched the same keyed way) -> drop spans
+lying inside a history cue ("two years" in "two years ago"; keyed too) -> choose spans
 (different findings may overlap) -> ConText (medSpaCy's default rules plus ours in
-``data/context_rules.yaml``) over the span group :data:`TARGETS`.
+``data/context_rules.yaml``; its token cues keyed too) over the span group
+:data:`TARGETS`.
 
 Sentence splitting uses spaCy's rule-based ``sentencizer`` plus line breaks, not PyRuSH:
 PyRuSH formats a debug message per token even when its logger is disabled, which cost about
