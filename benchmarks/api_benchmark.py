@@ -11,8 +11,9 @@ loopback port, then, with the same client and concurrency, drives:
 
 Prints requests per second and p50/p99 latency for both, the ratio of throughputs (target:
 the assessment's at least half the trivial endpoint's), assessments per second, and the
-server's CPU time per request for both (from /proc). The CPU figure does not depend on the
-client: the client (httpx in threads) runs on the same machine, competes for its cores, and
+server's CPU time (user and system) and context switches per request for both (from /proc;
+many voluntary switches mean threads waiting on each other, for the GIL). The CPU figure
+does not depend on the client: the client (httpx in threads) runs on the same machine, competes for its cores, and
 caps the trivial endpoint's rate, which flatters the throughput ratio.
 Run: .venv/bin/python benchmarks/api_benchmark.py [--assessments 200] [--concurrency 4]
      [--workers 1] [--database-url postgresql+psycopg2://...]
@@ -155,9 +156,9 @@ def main() -> int:
                     a_timings.extend(mine)
                     counts[0] += made
 
-            cpu_before = server.cpu_seconds()
+            before = server.usage()
             a_elapsed = run_parallel(args.concurrency, assess_work, server.url)
-            a_cpu = server.cpu_seconds() - cpu_before
+            a_use = server.usage() - before
             n_health = counts[0]
             h_timings: list[float] = []
 
@@ -172,9 +173,9 @@ def main() -> int:
                 with lock:
                     h_timings.extend(mine)
 
-            cpu_before = server.cpu_seconds()
+            before = server.usage()
             h_elapsed = run_parallel(args.concurrency, health_work, server.url)
-            h_cpu = server.cpu_seconds() - cpu_before
+            h_use = server.usage() - before
         finally:
             server.stop()
 
@@ -190,9 +191,15 @@ def main() -> int:
     print(f"  /health (trivial):   {h_rps:8.1f} req/s  p50 {pct(h_timings, 0.5):6.1f} ms  "
           f"p99 {pct(h_timings, 0.99):6.1f} ms  ({len(h_timings)} requests)")
     print(f"  whole assessments:   {args.assessments / a_elapsed:8.2f} per second")
-    a_ms, h_ms = a_cpu / len(a_timings) * 1000, h_cpu / len(h_timings) * 1000
+    a_n, h_n = len(a_timings), len(h_timings)
+    a_ms = (a_use.user + a_use.system) / a_n * 1000
+    h_ms = (h_use.user + h_use.system) / h_n * 1000
     print(f"server CPU per request: assessment {a_ms:.2f} ms, /health {h_ms:.2f} ms "
           f"(/health's cost is {h_ms / a_ms:.2f} of the assessment's)")
+    for name, use, n in (("assessment", a_use, a_n), ("/health", h_use, h_n)):
+        print(f"  {name:11} user {use.user / n * 1000:.2f} ms, system {use.system / n * 1000:.2f} "
+              f"ms, context switches {use.voluntary_switches / n:.1f} voluntary "
+              f"+ {use.involuntary_switches / n:.1f} involuntary per request")
     ratio = a_rps / h_rps
     print(f"ratio assessment/trivial throughput: {ratio:.2f} (target >= 0.50: "
           f"{'met' if ratio >= 0.5 else 'NOT met'})")

@@ -16,10 +16,38 @@ import sys
 import tempfile
 import time
 from types import TracebackType
+from typing import Any, NamedTuple
 
 import httpx
 
 READY_TIMEOUT = 120.0
+
+
+class Usage(NamedTuple):
+    """What a server process tree has used so far (see :meth:`LocalServer.usage`)."""
+
+    user: float  # seconds
+    system: float
+    voluntary_switches: int  # a thread gave up the CPU (waited: I/O, a lock, the GIL)
+    involuntary_switches: int  # a thread was preempted
+
+    def __sub__(self, other: tuple[Any, ...]) -> Usage:  # type: ignore[override]
+        return Usage(*(a - b for a, b in zip(self, other, strict=True)))
+
+
+def _switches(status_path: str) -> tuple[int, int]:
+    """(voluntary, involuntary) context switches of one thread, from its ``status`` file."""
+    voluntary = involuntary = 0
+    try:
+        with open(status_path) as status:
+            for line in status:
+                if line.startswith("voluntary_ctxt_switches"):
+                    voluntary = int(line.split()[1])
+                elif line.startswith("nonvoluntary_ctxt_switches"):
+                    involuntary = int(line.split()[1])
+    except OSError:  # the thread ended meanwhile
+        pass
+    return voluntary, involuntary
 
 
 def free_port() -> int:
@@ -66,8 +94,16 @@ class LocalServer:
 
     def cpu_seconds(self) -> float:
         """CPU time used so far by the server and its worker processes (Linux ``/proc``)."""
+        usage = self.usage()
+        return usage.user + usage.system
+
+    def usage(self) -> Usage:
+        """CPU time (user, system) and context switches so far of the server and its worker
+        processes, all their threads included (Linux ``/proc``)."""
         tick = os.sysconf("SC_CLK_TCK")
-        total, pending = 0.0, [self.process.pid]
+        user = system = 0.0
+        voluntary = involuntary = 0
+        pending = [self.process.pid]
         while pending:
             pid = pending.pop()
             try:
@@ -75,10 +111,15 @@ class LocalServer:
                     fields = stat.read().rsplit(")", 1)[1].split()
                 with open(f"/proc/{pid}/task/{pid}/children") as children:
                     pending += [int(c) for c in children.read().split()]
+                switches = [_switches(f"/proc/{pid}/task/{task}/status")
+                            for task in os.listdir(f"/proc/{pid}/task")]
             except OSError:  # exited meanwhile
                 continue
-            total += (int(fields[11]) + int(fields[12])) / tick
-        return total
+            user += int(fields[11]) / tick
+            system += int(fields[12]) / tick
+            voluntary += sum(v for v, _ in switches)
+            involuntary += sum(n for _, n in switches)
+        return Usage(user, system, voluntary, involuntary)
 
     def kill9(self) -> None:
         """``kill -9`` the whole server (workers too): no shutdown handler runs."""
