@@ -13,8 +13,9 @@ Prints requests per second and p50/p99 latency for both, the ratio of throughput
 the assessment's at least half the trivial endpoint's), assessments per second, and the
 server's CPU time (user and system) and context switches per request for both (from /proc;
 many voluntary switches mean threads waiting on each other, for the GIL). The CPU figure
-does not depend on the client: the client (httpx in threads) runs on the same machine, competes for its cores, and
-caps the trivial endpoint's rate, which flatters the throughput ratio.
+does not depend on the client: the client (httpx in threads) runs on the same machine,
+competes for its cores, and caps the trivial endpoint's rate, which flatters the throughput
+ratio.
 Run: .venv/bin/python benchmarks/api_benchmark.py [--assessments 200] [--concurrency 4]
      [--workers 1] [--database-url postgresql+psycopg2://...]
 """
