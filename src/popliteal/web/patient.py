@@ -5,6 +5,10 @@ assessment token (their only key) lives in an HttpOnly cookie; the resume link
 ``/resume/<token>`` is what they keep to come back on another day or device. Pages call the
 same functions as the API routes (:mod:`popliteal.api.interviews`), so the web and the API
 give the same questions and results for the same answers.
+
+Every page handler is ``async def`` and does its work on the event loop, as the API's patient
+routes do (:mod:`popliteal.api.routes.assessments` says why: worker threads fought the loop
+for the GIL).
 """
 
 from __future__ import annotations
@@ -77,7 +81,7 @@ def resume_url(request: Request, token: str) -> str:
 
 
 @router.get("/")
-def start_page(request: Request) -> Response:
+async def start_page(request: Request) -> Response:
     return _start_page(request, has_assessment=bool(request.cookies.get(
         csrf.ASSESSMENT_COOKIE)))
 
@@ -136,7 +140,7 @@ async def start(request: Request) -> Response:
 
 
 @router.get("/assessment")
-def assessment(request: Request) -> Response:
+async def assessment(request: Request) -> Response:
     return redirect(request, "/assessment/question")
 
 
@@ -152,7 +156,7 @@ def _question_page(request: Request, loaded: interviews.Loaded, question: Questi
 
 
 @router.get("/assessment/question")
-def question_page(request: Request) -> Response:
+async def question_page(request: Request) -> Response:
     loaded = load(request, patient_token(request))
     if loaded.interview.current_level() == "emergency_now":
         return redirect(request, "/assessment/result")  # safety first: stop asking
@@ -254,7 +258,7 @@ async def back(request: Request) -> Response:
 
 
 @router.get("/assessment/result")
-def result_page(request: Request) -> Response:
+async def result_page(request: Request) -> Response:
     token = patient_token(request)
     loaded = load(request, token)
     data = interviews.result(store_of(request), loaded)
@@ -263,7 +267,7 @@ def result_page(request: Request) -> Response:
 
 
 @router.get("/resume/{token}")
-def resume(request: Request, token: str) -> Response:
+async def resume(request: Request, token: str) -> Response:
     """The link the patient keeps: opens their assessment in this browser."""
     if len(token) > MAX_TOKEN or store_of(request).get_assessment_by_token(
             token, record_access=False) is None:
@@ -277,7 +281,7 @@ def resume(request: Request, token: str) -> Response:
 
 
 @router.get("/assessment/delete")
-def delete_page(request: Request) -> Response:
+async def delete_page(request: Request) -> Response:
     load(request, patient_token(request))
     return render(request, "delete.html")
 
@@ -295,6 +299,6 @@ async def delete(request: Request) -> Response:
 
 
 @router.get("/deleted")
-def deleted(request: Request) -> Response:
+async def deleted(request: Request) -> Response:
     return render(request, "deleted.html")
 
