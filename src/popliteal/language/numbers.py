@@ -26,7 +26,12 @@ _WORD_NUMBERS: dict[str, float] = {
     "a dozen": 12, "half a": 0.5, "half an": 0.5, "an": 1, "a": 1, "one and a half": 1.5,
 }
 _WORDS_RE = "|".join(sorted((re.escape(w) for w in _WORD_NUMBERS), key=len, reverse=True))
-NUM = rf"(?:\d+(?:\.\d+)?|{_WORDS_RE})"
+# The lookahead is only a fast way to fail: Python's regex engine has no index into an
+# alternation, so it tries every number word at every word boundary of a text; the character
+# class of their first letters (and digits) turns most positions down at once. It admits
+# everything the alternation can match, so the matches are the same.
+_FIRST = "".join(sorted({w[0] for w in _WORD_NUMBERS}))
+NUM = rf"(?=[\d{_FIRST}])(?:\d+(?:\.\d+)?|{_WORDS_RE})"
 _NUM_RANGE = rf"(?P<num>{NUM})(?:\s*(?:-|to|or)\s*(?P<num2>\d+(?:\.\d+)?))?"
 #: Between a number and its unit: nothing after digits ("3days"), a space after words, so
 #: "and" never reads as "an" + "d".
