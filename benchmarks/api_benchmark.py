@@ -7,17 +7,22 @@ loopback port, then, with the same client and concurrency, drives:
 - ``--assessments`` whole assessments, each patient with a text of their own (so the
   language layer's per-text cache never helps): start (POST), every answer (POST) until the
   interview ends, then the result (GET); each HTTP request is timed;
-- as many ``GET /api/v1/health`` requests as the assessments made in total.
+- as many ``GET /api/v1/health`` requests as the assessments made.
 
-Prints requests per second and p50/p99 latency for both, the ratio of throughputs (target:
-the assessment's at least half the trivial endpoint's), assessments per second, and the
+The two alternate ``--rounds`` times (a quarter of the assessments each by default): this
+machine's speed drifts by a factor of two or more within minutes, and a run that measured
+all assessments first and then all ``/health`` requests credited the drift to one side.
+
+Prints requests per second and p50/p99 latency for both, the ratio of throughputs over the
+whole run and per round (target: the assessment's at least half the trivial endpoint's),
+assessments per second, and the
 server's CPU time (user and system) and context switches per request for both (from /proc;
 many voluntary switches mean threads waiting on each other, for the GIL). The CPU figure
 does not depend on the client: the client (httpx in threads) runs on the same machine,
 competes for its cores, and caps the trivial endpoint's rate, which flatters the throughput
 ratio.
 Run: .venv/bin/python benchmarks/api_benchmark.py [--assessments 200] [--concurrency 4]
-     [--workers 1] [--database-url postgresql+psycopg2://...]
+     [--workers 1] [--rounds 4] [--database-url postgresql+psycopg2://...]
 """
 
 from __future__ import annotations
@@ -30,12 +35,14 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 import httpx
 
 from popliteal.api.local_server import LocalServer as Server
+from popliteal.api.local_server import Usage
 
 # Every patient gets a different text (as in a clinic), built from these parts, so the
 # language layer's per-text cache never answers for a new patient.
@@ -114,6 +121,52 @@ def run_parallel(concurrency: int, work: Callable[[int, httpx.Client], None], ur
     return elapsed
 
 
+@dataclass
+class Phase:
+    """One phase of a round: every request's time, the wall time, the server's usage."""
+
+    timings: list[float]
+    elapsed: float
+    usage: Usage
+
+
+def one_round(server: Server, assessments: int, concurrency: int, seed: int,
+              patients: Iterator[int]) -> tuple[Phase, Phase]:
+    """``assessments`` whole assessments, then as many ``/health`` requests as they made."""
+    lock = threading.Lock()
+    a_timings: list[float] = []
+    per_client = [assessments // concurrency + (1 if i < assessments % concurrency else 0)
+                  for i in range(concurrency)]
+
+    def assess_work(index: int, client: httpx.Client) -> None:
+        rng = random.Random(seed * 1000 + index)
+        mine: list[float] = []
+        for _ in range(per_client[index]):
+            one_assessment(client, rng, mine, next(patients))
+        with lock:
+            a_timings.extend(mine)
+
+    before = server.usage()
+    a_elapsed = run_parallel(concurrency, assess_work, server.url)
+    a = Phase(a_timings, a_elapsed, server.usage() - before)
+    n_health = len(a_timings)
+    h_timings: list[float] = []
+
+    def health_work(index: int, client: httpx.Client) -> None:
+        share = n_health // concurrency + (1 if index < n_health % concurrency else 0)
+        mine = []
+        for _ in range(share):
+            start = time.perf_counter()
+            client.get("/api/v1/health").raise_for_status()
+            mine.append(time.perf_counter() - start)
+        with lock:
+            h_timings.extend(mine)
+
+    before = server.usage()
+    h_elapsed = run_parallel(concurrency, health_work, server.url)
+    return a, Phase(h_timings, h_elapsed, server.usage() - before)
+
+
 def pct(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))] * 1000
@@ -125,14 +178,19 @@ def main() -> int:
     parser.add_argument("--concurrency", type=int, default=4)
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--workers", type=int, default=1, help="server processes")
+    parser.add_argument("--rounds", type=int, default=4,
+                        help="assessments and /health alternate this many times (the machine's "
+                             "speed drifts; alternating exposes both to the same drift)")
     parser.add_argument("--database-url", default=None,
                         help="default: a temporary SQLite file (WAL); a PostgreSQL URL gets "
                              "real rows written into that database")
     args = parser.parse_args()
     if not 1 <= args.assessments <= 2000 or not 1 <= args.concurrency <= 64 or not (
-            1 <= args.workers <= 16):
-        parser.error("--assessments 1-2000, --concurrency 1-64, --workers 1-16")
+            1 <= args.workers <= 16) or not 1 <= args.rounds <= min(20, args.assessments):
+        parser.error("--assessments 1-2000, --concurrency 1-64, --workers 1-16, "
+                     "--rounds 1-20 (at most --assessments)")
 
+    rounds: list[float] = []
     with tempfile.TemporaryDirectory() as tmp:
         db_url = args.database_url or f"sqlite:///{Path(tmp) / 'bench.db'}"
         server = Server(db_url, workers=args.workers).wait_ready()
@@ -140,43 +198,20 @@ def main() -> int:
             with httpx.Client(base_url=server.url) as warm:  # first-request costs, not measured
                 for _ in range(20):
                     warm.get("/api/v1/health")
-            lock = threading.Lock()
             a_timings: list[float] = []
-            counts = [0]
-            patients = itertools.count()  # next() on it is atomic: a unique number each
-            per_worker = [args.assessments // args.concurrency
-                          + (1 if i < args.assessments % args.concurrency else 0)
-                          for i in range(args.concurrency)]
-
-            def assess_work(index: int, client: httpx.Client) -> None:
-                rng = random.Random(args.seed * 1000 + index)
-                mine: list[float] = []
-                made = sum(one_assessment(client, rng, mine, next(patients))
-                           for _ in range(per_worker[index]))
-                with lock:
-                    a_timings.extend(mine)
-                    counts[0] += made
-
-            before = server.usage()
-            a_elapsed = run_parallel(args.concurrency, assess_work, server.url)
-            a_use = server.usage() - before
-            n_health = counts[0]
             h_timings: list[float] = []
-
-            def health_work(index: int, client: httpx.Client) -> None:
-                share = n_health // args.concurrency + (1 if index < n_health % args.concurrency
-                                                        else 0)
-                mine = []
-                for _ in range(share):
-                    start = time.perf_counter()
-                    client.get("/api/v1/health").raise_for_status()
-                    mine.append(time.perf_counter() - start)
-                with lock:
-                    h_timings.extend(mine)
-
-            before = server.usage()
-            h_elapsed = run_parallel(args.concurrency, health_work, server.url)
-            h_use = server.usage() - before
+            a_elapsed = h_elapsed = 0.0
+            a_use = h_use = Usage(0.0, 0.0, 0, 0)
+            patients = itertools.count()  # next() on it is atomic: a unique number each
+            for r in range(args.rounds):
+                share = args.assessments // args.rounds + (r < args.assessments % args.rounds)
+                a, h = one_round(server, share, args.concurrency, args.seed * 100 + r, patients)
+                a_timings += a.timings
+                h_timings += h.timings
+                a_elapsed += a.elapsed
+                h_elapsed += h.elapsed
+                a_use, h_use = a_use + a.usage, h_use + h.usage
+                rounds.append(len(a.timings) / a.elapsed / (len(h.timings) / h.elapsed))
         finally:
             server.stop()
 
@@ -202,6 +237,7 @@ def main() -> int:
               f"ms, context switches {use.voluntary_switches / n:.1f} voluntary "
               f"+ {use.involuntary_switches / n:.1f} involuntary per request")
     ratio = a_rps / h_rps
+    print("ratio per round: " + ", ".join(f"{r:.2f}" for r in rounds))
     print(f"ratio assessment/trivial throughput: {ratio:.2f} (target >= 0.50: "
           f"{'met' if ratio >= 0.5 else 'NOT met'})")
     return 0

@@ -34,6 +34,9 @@ class Usage(NamedTuple):
     def __sub__(self, other: tuple[Any, ...]) -> Usage:  # type: ignore[override]
         return Usage(*(a - b for a, b in zip(self, other, strict=True)))
 
+    def __add__(self, other: tuple[Any, ...]) -> Usage:  # type: ignore[override]
+        return Usage(*(a + b for a, b in zip(self, other, strict=True)))
+
 
 def _switches(status_path: str) -> tuple[int, int]:
     """(voluntary, involuntary) context switches of one thread, from its ``status`` file."""
