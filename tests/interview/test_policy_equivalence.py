@@ -252,6 +252,12 @@ def check(iv: Interview) -> None:
     assert_same(score_candidates(iv.model, state.age, post, iv.evidence, answered, last_group),
                 slow)
     assert_same(iv.candidates(), slow)
+    # the ranking's shortcuts read the full order the same way
+    ranking = iv._ranking()
+    if len(ranking):
+        assert ranking.best() == ranking.candidate(0) == iv.candidates()[0]
+        for ids in (set(ranking.required), set(ranking.findings[::3]), {"no_such_id"}):
+            assert ranking.in_order(ids) == [f for f in ranking.findings if f in ids]
     q = iv.next_question()
     assert (None if q is None else (q.id, q.required)) == ref_next_question(iv, post, slow)
 

@@ -17,7 +17,7 @@ cannot end while a screen relevant to the current differential has unasked quest
 from __future__ import annotations
 
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 
 import numpy as np
 import numpy.typing as npt
@@ -334,11 +334,6 @@ def _binary_entropy(p: FloatArray) -> FloatArray:
     return bits
 
 
-def _sorted_order(values: FloatArray, positions: IndexArray, tables: _Tables) -> IndexArray:
-    """Indices of ``values`` by ``(-round(value, 9), id)`` (``positions``: catalogue)."""
-    return np.lexsort((tables.name_rank[positions], -_round9(values)))
-
-
 def _round9(values: FloatArray) -> FloatArray:
     """``round(v, 9)`` for every v, equal to Python's (correctly rounded) ``round``.
 
@@ -357,27 +352,84 @@ def _round9(values: FloatArray) -> FloatArray:
     return out
 
 
-@dataclass(frozen=True)
 class CandidateRanking:
-    """``score_candidates`` as parallel lists, best first, without building every Candidate.
+    """``score_candidates`` as arrays, best first on demand, without building every Candidate.
 
-    Why: the interview needs only the best candidate and the first screen question, and a
-    frozen dataclass per candidate was a fifth of the cost of choosing a question.
+    Why: the interview needs only the best candidate and the order of the few screen
+    questions still open. Sorting all ~150 candidates and listing them (``findings``,
+    ``values``, ...) is done only when something asks for the whole list; ``best`` and
+    ``in_order`` give the same answers as reading that list (tests compare them).
     """
 
-    findings: list[str]
-    values: list[float]
-    info_gains: list[float]
-    triage_gains: list[float]
-    required: list[str]  # required_questions(...), in screen order
+    def __init__(self, tables: _Tables, positions: IndexArray, values: FloatArray,
+                 info_gains: FloatArray, triage_gains: FloatArray, required: list[str]) -> None:
+        self._ids = tables.ids
+        self._position = tables.position
+        self._positions = positions  # catalogue position of each candidate
+        self._values = values
+        self._info = info_gains
+        self._triage = triage_gains
+        self._rank = tables.name_rank[positions]  # the tie-break: the id's rank in sorted order
+        self.required = required  # required_questions(...), in screen order
 
     def __len__(self) -> int:
-        return len(self.findings)
+        return len(self._positions)
+
+    @cached_property
+    def _rounded(self) -> FloatArray:
+        return _round9(self._values)
+
+    @cached_property
+    def _order(self) -> IndexArray:
+        """Indices by ``(-round(value, 9), id)``."""
+        return np.lexsort((self._rank, -self._rounded))
+
+    @cached_property
+    def findings(self) -> list[str]:
+        ids = self._ids
+        return [ids[i] for i in self._positions[self._order].tolist()]
+
+    @cached_property
+    def values(self) -> list[float]:
+        return self._values[self._order].tolist()  # type: ignore[no-any-return]
+
+    @cached_property
+    def info_gains(self) -> list[float]:
+        return self._info[self._order].tolist()  # type: ignore[no-any-return]
+
+    @cached_property
+    def triage_gains(self) -> list[float]:
+        return self._triage[self._order].tolist()  # type: ignore[no-any-return]
+
+    def best(self) -> Candidate:
+        """``candidate(0)``: the highest rounded value, the first id on a tie, without
+        sorting the rest."""
+        rounded = self._rounded
+        tied = np.flatnonzero(rounded == rounded.max())
+        i = int(tied[np.argmin(self._rank[tied])]) if len(tied) > 1 else int(tied[0])
+        return self._at(i)
+
+    def in_order(self, ids: set[str]) -> list[str]:
+        """The candidates among ``ids``, best first (``[f for f in findings if f in ids]``)."""
+        if not ids:
+            return []
+        wanted = np.zeros(len(self._ids), dtype=bool)
+        wanted[[p for f in ids if (p := self._position.get(f, -1)) in range(len(self._ids))]] = True
+        at = np.flatnonzero(wanted[self._positions])
+        rounded = self._rounded[at].tolist()
+        rank = self._rank[at].tolist()
+        keyed = sorted(zip(rounded, rank, self._positions[at].tolist(), strict=True),
+                       key=lambda r: (-r[0], r[1]))
+        return [self._ids[p] for _, _, p in keyed]
 
     def candidate(self, i: int) -> Candidate:
-        f = self.findings[i]
-        return Candidate(f, self.values[i], self.info_gains[i], self.triage_gains[i],
-                         f in self.required)
+        """The ``i``-th best."""
+        return self._at(int(self._order[i]))
+
+    def _at(self, i: int) -> Candidate:
+        f = self._ids[int(self._positions[i])]
+        return Candidate(f, float(self._values[i]), float(self._info[i]),
+                         float(self._triage[i]), f in self.required)
 
     def candidates(self) -> list[Candidate]:
         required = set(self.required)
@@ -409,11 +461,8 @@ def rank_candidates(model: CompiledModel, age: int, post: FloatArray, evidence: 
     value = info + TRIAGE_WEIGHT * triage_gain
     if last_group is not None and last_group in tables.group_masks:
         value[tables.group_masks[last_group][sel]] += GROUP_BONUS
-    order = _sorted_order(value, sel, tables)
-    return CandidateRanking(
-        [tables.ids[i] for i in sel[order].tolist()], value[order].tolist(),
-        info[order].tolist(), triage_gain[order].tolist(),
-        _required(tables, model.kb, post, evidence))
+    return CandidateRanking(tables, sel, value, info, triage_gain,
+                            _required(tables, model.kb, post, evidence))
 
 
 def _triage_gains(tables: _Tables, facts: TriageFacts, yn: IndexArray, p_yes: FloatArray,

@@ -181,9 +181,9 @@ class Interview:
         if not len(ranking):
             return None
         required = set(self._unasked(ranking.required))
-        screens = [f for f in ranking.findings if f in required]
+        screens = ranking.in_order(required)
         remaining = cfg.max_questions - self.questions_asked
-        best = ranking.candidate(0)
+        best = ranking.best()
         if screens and (remaining <= len(screens) or self._confident(best)):
             return self._question(screens[0], required=True)
         if self._confident(best):
