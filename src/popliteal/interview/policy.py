@@ -16,7 +16,8 @@ cannot end while a screen relevant to the current differential has unasked quest
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Iterable
+from dataclasses import dataclass, field
 from functools import cached_property, lru_cache
 
 import numpy as np
@@ -213,6 +214,10 @@ class _Tables:
     rules: tuple[tuple[int, CompiledExpr], ...]  # (level rank, condition), most urgent first
     condition_index: dict[str, int]
     answer_entropy: FloatArray  # (C, F) H(answer | condition) in bits, per model column
+    #: what the rules read of the facts: positive ids, absent ids, age limits (min, max)
+    rule_reads: tuple[frozenset[str], frozenset[str], tuple[int, ...], tuple[int, ...]]
+    #: ``_triage_levels_up`` by what the rules read of the facts (bounded, see there)
+    levels_up: dict[tuple[object, ...], dict[str, int]] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         """Shared by every request of the process: make the arrays read-only."""
@@ -261,7 +266,8 @@ def _tables(model: CompiledModel) -> _Tables:
                      for g in {f.group for f in findings}},
         name_rank=name_rank, rules=tuple(rules),
         condition_index={cid: i for i, cid in enumerate(model.condition_ids)},
-        answer_entropy=_binary_entropy(model.p_yes))
+        answer_entropy=_binary_entropy(model.p_yes),
+        rule_reads=_rule_reads(cond for _, cond in rules))
 
 
 def _positions(tables: _Tables, ids: frozenset[str] | set[str]) -> list[int]:
@@ -286,13 +292,56 @@ def _askable_mask(tables: _Tables, evidence: Evidence, answered: set[str]) -> Bo
     return mask
 
 
+#: How many ``_triage_levels_up`` results a knowledge base keeps (then it starts afresh).
+LEVELS_UP_CACHE = 4096
+
+
+def _rule_reads(conditions: Iterable[CompiledExpr]
+                ) -> tuple[frozenset[str], frozenset[str], tuple[int, ...], tuple[int, ...]]:
+    """Every id the rules read as present or as absent, and every age limit, at any depth."""
+    positive: set[str] = set()
+    absent: set[str] = set()
+    minimum: set[int] = set()
+    maximum: set[int] = set()
+    pending = list(conditions)
+    while pending:
+        cond = pending.pop()
+        positive |= cond.all_ids | cond.any_ids
+        absent |= cond.absent
+        if cond.age_min is not None:
+            minimum.add(cond.age_min)
+        if cond.age_max is not None:
+            maximum.add(cond.age_max)
+        pending += [*cond.all_nested, *cond.any_nested]
+    return frozenset(positive), frozenset(absent), tuple(sorted(minimum)), tuple(sorted(maximum))
+
+
 def _triage_levels_up(tables: _Tables, facts: TriageFacts) -> dict[str, int]:
     """For each finding whose "yes" alone would make the rules more urgent: by how many levels.
 
     Equal to ``current.rank - raised_level(...).rank`` with ``current = rule_level(...)``.
     Rules are visited most urgent first; once one holds, it sets the current level and no
     later (no more urgent) rule can change either answer, so the rest are skipped.
+
+    Kept per knowledge base by what the rules can read of ``facts`` (the rule ids present and
+    absent, which side of each age limit): the rules look at nothing else, so facts that agree
+    on these give the same answer, and most patients agree with many others. (Callers must
+    not change the returned dict.)
     """
+    positive, absent, minimum, maximum = tables.rule_reads
+    key = (facts.positive & positive, facts.absent & absent,
+           tuple(facts.age < m for m in minimum), tuple(facts.age > m for m in maximum))
+    cache = tables.levels_up
+    found = cache.get(key)
+    if found is None:
+        if len(cache) >= LEVELS_UP_CACHE:
+            cache.clear()
+        found = cache[key] = _levels_up(tables, facts)
+    return found
+
+
+def _levels_up(tables: _Tables, facts: TriageFacts) -> dict[str, int]:
+    """:func:`_triage_levels_up`, computed."""
     current = TriageLevel.self_care.rank
     best: dict[str, int] = {}
     for rank, cond in tables.rules:
