@@ -49,3 +49,37 @@ def test_throbbing_pain_alone_is_no_pulsing_lump(catalogue: KnowledgeBase) -> No
 def test_a_swollen_artery_is_an_aneurysm_named(catalogue: KnowledgeBase) -> None:
     text = "The doctor said years ago I have an enlarged artery at the back of my knee."
     assert _present(text, "pulsing_behind_knee_noted", catalogue)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "My right leg is more swollen than the left one.",
+        "The left calf looks swollen next to the other.",
+        "Since the flight one leg looks more swolen than the other.",
+    ],
+)
+def test_one_leg_swollen_compared_with_the_other(text: str, catalogue: KnowledgeBase) -> None:
+    assert _present(text, "calf_swelling", catalogue), text
+
+
+def test_a_knee_compared_stays_a_knee(catalogue: KnowledgeBase) -> None:
+    found = extract_findings("My knee looks more swollen than the other knee.", catalogue)
+    assert found.get("calf_swelling") is None
+    assert found.get("knee_swelling") is not None
+
+
+def test_a_spelled_out_misspelling_is_still_corrected_elsewhere(catalogue: KnowledgeBase) -> None:
+    # "swolen" is written in some catalogue phrases; it must still mean "swollen" in others
+    assert _present("My ankle and lower leg are swolen today.", "calf_swelling", catalogue)
+
+
+@pytest.mark.parametrize(
+    ("typo", "word"),
+    [("swolen", "swollen"), ("cist", "cyst"), ("psorasis", "psoriasis"),
+     ("reumatoid", "rheumatoid"), ("rhuematoid", "rheumatoid"), ("arthiritis", "arthritis")],
+)
+def test_catalogue_misspellings_mean_the_word(typo: str, word: str,
+                                              catalogue: KnowledgeBase) -> None:
+    lexicon = get_pipeline(catalogue).lexicon
+    assert lexicon.text_norm(typo) == lexicon.text_norm(word)
