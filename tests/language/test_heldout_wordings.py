@@ -83,3 +83,26 @@ def test_catalogue_misspellings_mean_the_word(typo: str, word: str,
                                               catalogue: KnowledgeBase) -> None:
     lexicon = get_pipeline(catalogue).lexicon
     assert lexicon.text_norm(typo) == lexicon.text_norm(word)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Since the fall the bony part on the outside just below my knee is very sore.",
+        "The bone under the outer side of his knee is tender after the tackle.",
+        "Fell off my bike; the bony bit below the outside of my knee is tender.",
+    ],
+)
+def test_the_fibular_head_described(text: str, catalogue: KnowledgeBase) -> None:
+    assert _present(text, "fibular_head_tender", catalogue), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "After she slipped it is very painful when you touch her kneecap.",
+        "Hurts when I touch my kneecap since I fell on it.",
+    ],
+)
+def test_the_kneecap_tender_to_touch(text: str, catalogue: KnowledgeBase) -> None:
+    assert _present(text, "kneecap_tender", catalogue), text
