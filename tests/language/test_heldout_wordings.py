@@ -106,3 +106,20 @@ def test_the_fibular_head_described(text: str, catalogue: KnowledgeBase) -> None
 )
 def test_the_kneecap_tender_to_touch(text: str, catalogue: KnowledgeBase) -> None:
     assert _present(text, "kneecap_tender", catalogue), text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The back of my left knee feels full, worse after a long walk.",
+        "I get a full feeling behind my knee when I bend it right down.",
+        "There is a soft swelling on the inner back of the knee.",
+    ],
+)
+def test_fullness_or_soft_swelling_behind_the_knee(text: str, catalogue: KnowledgeBase) -> None:
+    assert _present(text, "lump_behind_knee", catalogue), text
+
+
+def test_a_lump_more_obvious_with_the_leg_straight(catalogue: KnowledgeBase) -> None:
+    text = "The lump sticks out more when I straighten my leg, and when I bend it goes softer."
+    assert _present(text, "lump_softer_when_bent", catalogue)
