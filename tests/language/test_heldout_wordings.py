@@ -123,3 +123,28 @@ def test_fullness_or_soft_swelling_behind_the_knee(text: str, catalogue: Knowled
 def test_a_lump_more_obvious_with_the_leg_straight(catalogue: KnowledgeBase) -> None:
     text = "The lump sticks out more when I straighten my leg, and when I bend it goes softer."
     assert _present(text, "lump_softer_when_bent", catalogue)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Walking to the bus stop my calf aches and I have to stop and stand for a few minutes.",
+        "After a few hundred metres I need to stop and stand, then the ache goes off.",
+    ],
+)
+def test_stopping_to_stand_until_the_calf_pain_passes(text: str,
+                                                      catalogue: KnowledgeBase) -> None:
+    assert _present(text, "pain_with_walking_eased_by_rest", catalogue), text
+
+
+def test_a_cast_put_on(catalogue: KnowledgeBase) -> None:
+    text = "They put a cast on at the clinic on Monday and now my calf is killing me."
+    assert _present(text, "leg_in_cast_or_immobilised", catalogue)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["The painkillers are not helping at all.", "Painkillers not working and the pain keeps building."],
+)
+def test_painkillers_that_do_not_help(text: str, catalogue: KnowledgeBase) -> None:
+    assert _present(text, "pain_out_of_proportion", catalogue), text
