@@ -148,3 +148,21 @@ def test_a_cast_put_on(catalogue: KnowledgeBase) -> None:
 )
 def test_painkillers_that_do_not_help(text: str, catalogue: KnowledgeBase) -> None:
     assert _present(text, "pain_out_of_proportion", catalogue), text
+
+
+@pytest.mark.parametrize(
+    ("text", "finding_id"),
+    [
+        ("My lower back has been bad for years.", "back_pain"),
+        ("When I stand up the knee bends back more than the other one.",
+         "knee_hyperextends_wobbly"),
+        ("Both my knees look knobbly these days.", "bowed_legs_or_bony_knee"),
+        ("I broke my shin bone playing rugby.", "injury"),
+    ],
+)
+def test_other_plain_wordings(text: str, finding_id: str, catalogue: KnowledgeBase) -> None:
+    assert _present(text, finding_id, catalogue), text
+
+
+def test_the_back_of_the_knee_is_still_not_the_lower_back(catalogue: KnowledgeBase) -> None:
+    assert extract_findings("The back of my knee has been bad.", catalogue).get("back_pain") is None
