@@ -166,3 +166,21 @@ def test_other_plain_wordings(text: str, finding_id: str, catalogue: KnowledgeBa
 
 def test_the_back_of_the_knee_is_still_not_the_lower_back(catalogue: KnowledgeBase) -> None:
     assert extract_findings("The back of my knee has been bad.", catalogue).get("back_pain") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "finding_id"),
+    [
+        ("The outer side of my knee is not sore, it is all behind.", "pain_outer_knee"),
+        ("Inside of the knee is fine, the ache is at the back.", "pain_inner_knee"),
+        ("My kneecap is ok but the back of my knee hurts.", "pain_front_knee"),
+    ],
+)
+def test_a_side_of_the_knee_said_to_be_fine(text: str, finding_id: str,
+                                            catalogue: KnowledgeBase) -> None:
+    found = extract_findings(text, catalogue).get(finding_id)
+    assert found is None or found.present is False, text
+
+
+def test_a_side_of_the_knee_that_hurts_less_still_hurts(catalogue: KnowledgeBase) -> None:
+    assert _present("The outer side of my knee is sore.", "pain_outer_knee", catalogue)
