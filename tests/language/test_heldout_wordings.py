@@ -144,7 +144,8 @@ def test_a_cast_put_on(catalogue: KnowledgeBase) -> None:
 
 @pytest.mark.parametrize(
     "text",
-    ["The painkillers are not helping at all.", "Painkillers not working and the pain keeps building."],
+    ["The painkillers are not helping at all.",
+     "Painkillers not working and the pain keeps building."],
 )
 def test_painkillers_that_do_not_help(text: str, catalogue: KnowledgeBase) -> None:
     assert _present(text, "pain_out_of_proportion", catalogue), text
