@@ -128,6 +128,7 @@ class Phase:
     timings: list[float]
     elapsed: float
     usage: Usage
+    client_cpu: float  # seconds of CPU this process (the client's threads) used
 
 
 def one_round(server: Server, assessments: int, concurrency: int, seed: int,
@@ -146,9 +147,9 @@ def one_round(server: Server, assessments: int, concurrency: int, seed: int,
         with lock:
             a_timings.extend(mine)
 
-    before = server.usage()
+    before, cpu = server.usage(), time.process_time()
     a_elapsed = run_parallel(concurrency, assess_work, server.url)
-    a = Phase(a_timings, a_elapsed, server.usage() - before)
+    a = Phase(a_timings, a_elapsed, server.usage() - before, time.process_time() - cpu)
     n_health = len(a_timings)
     h_timings: list[float] = []
 
@@ -162,9 +163,9 @@ def one_round(server: Server, assessments: int, concurrency: int, seed: int,
         with lock:
             h_timings.extend(mine)
 
-    before = server.usage()
+    before, cpu = server.usage(), time.process_time()
     h_elapsed = run_parallel(concurrency, health_work, server.url)
-    return a, Phase(h_timings, h_elapsed, server.usage() - before)
+    return a, Phase(h_timings, h_elapsed, server.usage() - before, time.process_time() - cpu)
 
 
 def pct(values: list[float], q: float) -> float:
@@ -200,7 +201,7 @@ def main() -> int:
                     warm.get("/api/v1/health")
             a_timings: list[float] = []
             h_timings: list[float] = []
-            a_elapsed = h_elapsed = 0.0
+            a_elapsed = h_elapsed = a_client = h_client = 0.0
             a_use = h_use = Usage(0.0, 0.0, 0, 0)
             patients = itertools.count()  # next() on it is atomic: a unique number each
             for r in range(args.rounds):
@@ -210,6 +211,8 @@ def main() -> int:
                 h_timings += h.timings
                 a_elapsed += a.elapsed
                 h_elapsed += h.elapsed
+                a_client += a.client_cpu
+                h_client += h.client_cpu
                 a_use, h_use = a_use + a.usage, h_use + h.usage
                 rounds.append(len(a.timings) / a.elapsed / (len(h.timings) / h.elapsed))
         finally:
@@ -236,6 +239,10 @@ def main() -> int:
         print(f"  {name:11} user {use.user / n * 1000:.2f} ms, system {use.system / n * 1000:.2f} "
               f"ms, context switches {use.voluntary_switches / n:.1f} voluntary "
               f"+ {use.involuntary_switches / n:.1f} involuntary per request")
+    print(f"client CPU per request (httpx, {args.concurrency} threads of one process, so at "
+          f"most one core): assessment {a_client / a_n * 1000:.2f} ms, /health "
+          f"{h_client / h_n * 1000:.2f} ms; client busy {a_client / a_elapsed:.0%} and "
+          f"{h_client / h_elapsed:.0%} of the time")
     ratio = a_rps / h_rps
     print("ratio per round: " + ", ".join(f"{r:.2f}" for r in rounds))
     print(f"ratio assessment/trivial throughput: {ratio:.2f} (target >= 0.50: "

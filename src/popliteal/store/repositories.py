@@ -13,9 +13,8 @@ Callers that need several steps in one transaction can use the session-level fun
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import contextmanager, nullcontext
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -47,6 +46,7 @@ from popliteal.store.settings import (
     StoreSettings,
 )
 from popliteal.store.tokens import hash_token, new_token, plausible_token
+from popliteal.store.writers import SQLiteWriters
 
 APPEND_ATTEMPTS = 5
 
@@ -85,10 +85,11 @@ class Store:
         self.session_ttl = session_ttl or timedelta(seconds=DEFAULT_SESSION_TTL_SECONDS)
         self._sessions = make_session_factory(engine)
         # SQLite has one writer at a time, and a writer that finds the lock taken sleeps in
-        # SQLite's busy handler (1, 2, 5 ... 100 ms steps) rather than being woken. Threads
-        # of this process queue on a Python lock instead and are woken at once; other
-        # processes still meet the busy handler.
-        self._serial = threading.RLock() if engine.dialect.name == "sqlite" else nullcontext()
+        # SQLite's busy handler (1, 2, 5 ... 100 ms steps) rather than being woken: writers
+        # queue on SQLiteWriters instead (threads on a lock, processes on a file lock).
+        self._writers = (SQLiteWriters(engine.url.database) if engine.dialect.name == "sqlite"
+                         else None)
+        self._serial: AbstractContextManager[Any] = self._writers or nullcontext()
         self._patient = PatientStatements(engine, self._serial)
 
     @classmethod
@@ -118,6 +119,8 @@ class Store:
     def dispose(self) -> None:
         """Close pooled connections (at shutdown, and in tests)."""
         self.engine.dispose()
+        if self._writers is not None:
+            self._writers.close()
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
