@@ -2,8 +2,8 @@
 
 The 51 dev vignettes (45 first, 6 added for the accuracy work) were written from the clinical
 reference (sections A, B, C), not from the public set, to measure how the reader and the
-model generalise to unseen wording. The floors sit just below the figures reached when they were written; a change that lowers them
-is a regression to look at, not a number to re-tune.
+model generalise to unseen wording. The floors sit just below the figures reached when they
+were written; a change that lowers them is a regression to look at, not a number to re-tune.
 """
 
 from __future__ import annotations
