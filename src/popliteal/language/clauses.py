@@ -68,7 +68,7 @@ def about_symptoms(text: str, start: int, end: int,
     twisted"); one that says something else started ("started a new job") does only when
     they are tied to it ("ever since", or "Since then ..." opening the next sentence).
     """
-    s_start, s_end = _bounds(text, start, end, _SENTENCE)
+    s_start, s_end = sentence_bounds(text, start, end)
     c_start, c_end = _bounds(text, start, end, _BREAK, s_start, s_end)
     verdict = _judge(text[c_start:start] + " " + text[end:c_end])
     if verdict is None:  # nothing but the time: its sentence decides
@@ -101,6 +101,11 @@ def _judge(words: str) -> bool | None:
 def _content(words: str) -> bool:
     return any(w.lower() not in _NEUTRAL for w in _WORD.findall(words)
                if not _START.fullmatch(w))
+
+
+def sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
+    """The sentence around ``text[start:end]`` (between the nearest ``.!?`` or line breaks)."""
+    return _bounds(text, start, end, _SENTENCE)
 
 
 def _bounds(text: str, start: int, end: int, breaks: re.Pattern[str],

@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from popliteal.language.clauses import about_symptoms
+from popliteal.language.clauses import about_symptoms, sentence_bounds
 
 _WORD_NUMBERS: dict[str, float] = {
     "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
@@ -101,12 +101,6 @@ def _unit_days(unit: str) -> float:
     return _DAYS_PER_UNIT[_UNIT_KEY.get(key, key)]
 
 
-def _sentence_bounds(text: str, start: int, end: int) -> tuple[int, int]:
-    left = max(text.rfind(c, 0, start) for c in ".!?\n")
-    rights = [i for i in (text.find(c, end) for c in ".!?\n") if i != -1]
-    return left + 1, min(rights) if rights else len(text)
-
-
 # ------------------------------------------------------------------------ onset
 
 _AGO = re.compile(rf"\b{_NUM_RANGE}{SEP}{_UNIT}\s+(?:ago|back|before)\b", re.I)
@@ -154,10 +148,12 @@ def days_since_onset(text: str, skip: tuple[tuple[int, int], ...] = ()
     happened: "knee surgery six weeks ago").
     """
     found: list[tuple[int, int, int, float]] = []  # (-strength, start, end, days)
-    times = [(m.start(), m.end()) for p in (_AGO, _FOR, _BARE, *(k for k, _ in _KEYWORDS))
-             for m in p.finditer(text)]
+    # every time said, once: the onset candidates below, and the others each is judged with
+    matches = {p: list(p.finditer(text))
+               for p in (_AGO, _FOR, _BARE, *(k for k, _ in _KEYWORDS))}
+    times = [(m.start(), m.end()) for ms in matches.values() for m in ms]
     for strength, pattern in ((3, _AGO), (2, _FOR), (1, _BARE)):
-        for m in pattern.finditer(text):
+        for m in matches[pattern]:
             if _overlaps(m.start(), m.end(), skip):
                 continue
             value = _value(m)
@@ -165,12 +161,12 @@ def days_since_onset(text: str, skip: tuple[tuple[int, int], ...] = ()
                     or not about_symptoms(text, m.start(), m.end(), times):
                 continue
             days = value * _unit_days(m.group("unit"))
-            if days >= 365 and not _ONSET_CUE.search(text[slice(*_sentence_bounds(
+            if days >= 365 and not _ONSET_CUE.search(text[slice(*sentence_bounds(
                     text, m.start(), m.end()))]):
                 continue
             found.append((-strength, m.start(), m.end(), days))
     for pattern, days in _KEYWORDS:
-        for m in pattern.finditer(text):
+        for m in matches[pattern]:
             if not _overlaps(m.start(), m.end(), skip) \
                     and about_symptoms(text, m.start(), m.end(), times):
                 found.append((-2, m.start(), m.end(), float(days)))
@@ -240,7 +236,7 @@ def _onset_context(text: str, m: re.Match[str], is_ago: bool) -> bool:
         return True
     if _ACTIVITY_BEFORE_FOR.search(before):
         return False
-    start, end = _sentence_bounds(text, m.start(), m.end())
+    start, end = sentence_bounds(text, m.start(), m.end())
     return bool(_PAIN_CUE.search(text[start:end]))
 
 
