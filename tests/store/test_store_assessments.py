@@ -348,3 +348,15 @@ def test_append_by_token_refuses_an_expired_assessment(store: Store) -> None:
         consent=True, age=54, sex="female", text="", state={}, now=past)
     assert store.append_answer_by_token(token, "fever", "no") is None
     assert store.list_answers(record.id) == []
+
+
+def test_result_columns_of_a_model_match_those_of_its_dump() -> None:
+    """A model's filter values are read from it directly when its dump is not needed."""
+    from popliteal.assessment import assess
+    from popliteal.store.assessments import result_columns
+
+    model = assess(67, "female", text="Sudden swollen calf after a long flight, it hurts.")
+    dumped = result_columns(model.model_dump(mode="json"))
+    assert result_columns(model) == dumped
+    assert result_columns(model, dump=False) == {**dumped, "result": None}
+    assert dumped["triage_level"] and dumped["top_condition"]

@@ -259,14 +259,9 @@ def result_json(store: Store, loaded: Loaded) -> str:
     if cached is not None:
         return _encode(cached)
     computed = loaded.interview.result()
-    finished = "true" if loaded.built.question is None else "false"
-    # The model's JSON object with the two extra fields of _computed_result appended.
-    text = (f'{computed.model_dump_json()[:-1]},"questions_asked":'
-            f'{loaded.interview.questions_asked},"finished":{finished}}}')
-    top = computed.conditions[0].id if computed.conditions else None
-    store.set_result(loaded.record.id,
-                     {"triage": {"level": computed.triage.level.value},
-                      "conditions": [{"id": top}] if top else []},
+    # the model's JSON object with the extra fields appended
+    text = f"{computed.model_dump_json()[:-1]},{_encode(_extra_fields(loaded))[1:]}"
+    store.set_result(loaded.record.id, computed,
                      encoded=f'{{"answers_seq":{loaded.last_seq},{text[1:]}')
     return text
 
@@ -283,11 +278,13 @@ def _cached_result(loaded: Loaded) -> dict[str, Any] | None:
 
 
 def _computed_result(loaded: Loaded) -> dict[str, Any]:
-    interview = loaded.interview
-    data = interview.result().model_dump(mode="json")
-    data["questions_asked"] = interview.questions_asked
-    data["finished"] = loaded.built.question is None
-    return data
+    return {**loaded.interview.result().model_dump(mode="json"), **_extra_fields(loaded)}
+
+
+def _extra_fields(loaded: Loaded) -> dict[str, Any]:
+    """What :class:`ResultOut` adds to an :class:`AssessmentResult`."""
+    return {"questions_asked": loaded.interview.questions_asked,
+            "finished": loaded.built.question is None}
 
 
 def delete(store: Store, token: str) -> bool:

@@ -175,9 +175,21 @@ def update_state(session: Session, assessment_id: int, state: Any) -> Assessment
     return row
 
 
-def result_columns(result: AssessmentResult | Mapping[str, Any]) -> dict[str, Any]:
-    """The stored result and the two values copied out of it for clinicians' filters."""
-    data = result.model_dump(mode="json") if isinstance(result, AssessmentResult) else dict(result)
+def result_columns(result: AssessmentResult | Mapping[str, Any], *, dump: bool = True
+                   ) -> dict[str, Any]:
+    """The stored result and the two values copied out of it for clinicians' filters.
+
+    ``dump=False``: a caller storing the result as JSON text of its own (see
+    :meth:`Store.set_result`) needs only the two values, which a model gives without being
+    dumped (``"result"`` is then None).
+    """
+    if isinstance(result, AssessmentResult):
+        return {
+            "result": result.model_dump(mode="json") if dump else None,
+            "triage_level": result.triage.level.value,
+            "top_condition": result.conditions[0].id if result.conditions else None,
+        }
+    data = dict(result)
     triage = data.get("triage")
     conditions = data.get("conditions")
     top = conditions[0] if isinstance(conditions, list) and conditions else None

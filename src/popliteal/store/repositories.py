@@ -343,7 +343,7 @@ class Store:
         when the assessment is gone. ``encoded``: the value to store, already as JSON text
         (a caller that has encoded it for its own use need not pay for it twice)."""
         sql = self._patient
-        columns = assessments.result_columns(result)
+        columns = assessments.result_columns(result, dump=encoded is None)
         with sql.transaction() as cursor:
             if not sql.set_result(cursor, assessment_id, columns, encoded=encoded):
                 raise NotFound(f"assessment {assessment_id} not found")
