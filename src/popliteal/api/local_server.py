@@ -95,11 +95,6 @@ class LocalServer:
         self._stderr.seek(0)
         return self._stderr.read().decode("utf-8", "replace")
 
-    def cpu_seconds(self) -> float:
-        """CPU time used so far by the server and its worker processes (Linux ``/proc``)."""
-        usage = self.usage()
-        return usage.user + usage.system
-
     def usage(self) -> Usage:
         """CPU time (user, system) and context switches so far of the server and its worker
         processes, all their threads included (Linux ``/proc``)."""
