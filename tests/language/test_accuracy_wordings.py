@@ -10,41 +10,40 @@ from __future__ import annotations
 import pytest
 
 from popliteal.knowledge.base import KnowledgeBase
-from popliteal.language import extract_findings
+
+from .kb_fixture import present, read
 
 
 @pytest.mark.parametrize(
-    ("text", "finding_id", "present"),
+    ("text", "finding_id"),
     [
         # the Ottawa item without "90 degrees"; partial loss of bend stays end-range pain
-        ("Since the fall I can't bend it more than a little.", "unable_to_bend_90", True),
-        ("Even with help I can't bend it 20 degrees.", "unable_to_bend_90", True),
-        ("I can't bend my knee all the way.", "pain_on_full_bend", True),
+        ("Since the fall I can't bend it more than a little.", "unable_to_bend_90"),
+        ("Even with help I can't bend it 20 degrees.", "unable_to_bend_90"),
+        ("I can't bend my knee all the way.", "pain_on_full_bend"),
         # where the blow landed is the mechanism, not the place that hurts
-        ("A boot caught the outside of my knee at futsal.", "blow_to_outer_knee", True),
-        ("His knee hit the inner side of my knee in the tackle.", "blow_to_inner_knee", True),
+        ("A boot caught the outside of my knee at futsal.", "blow_to_outer_knee"),
+        ("His knee hit the inner side of my knee in the tackle.", "blow_to_inner_knee"),
         # episodes counted
-        ("My calf knotted up three times in the night.", "recurrent_episodes", True),
-        ("I get them most nights.", "recurrent_episodes", True),
+        ("My calf knotted up three times in the night.", "recurrent_episodes"),
+        ("I get them most nights.", "recurrent_episodes"),
         # muscle pulls are injuries, and name their place
-        ("I pulled my calf at tennis.", "injury", True),
-        ("I tweaked my hamstring sprinting.", "injury", True),
-        ("I tweaked my hamstring sprinting.", "pain_back_of_thigh", True),
-        ("I felt something tear in my calf.", "pain_calf", True),
-        ("After that I couldn't run for weeks.", "stopped_activity", True),
+        ("I pulled my calf at tennis.", "injury"),
+        ("I tweaked my hamstring sprinting.", "injury"),
+        ("I tweaked my hamstring sprinting.", "pain_back_of_thigh"),
+        ("I felt something tear in my calf.", "pain_calf"),
+        ("After that I couldn't run for weeks.", "stopped_activity"),
         # a load spike
-        ("I ran a 10k on Sunday without really training.", "recent_activity_increase", True),
-        ("We started route marches last month.", "recent_activity_increase", True),
-        ("It gets worse with every walk.", "pain_worse_with_activity", True),
-        ("Now it throbs at night.", "pain_at_night", True),
+        ("I ran a 10k on Sunday without really training.", "recent_activity_increase"),
+        ("We started route marches last month.", "recent_activity_increase"),
+        ("It gets worse with every walk.", "pain_worse_with_activity"),
+        ("Now it throbs at night.", "pain_at_night"),
         # a cramp let go by standing on it
-        ("I had to stand on the floor to get it to let go.", "cramp_eased_by_stretch", True),
+        ("I had to stand on the floor to get it to let go.", "cramp_eased_by_stretch"),
     ],
 )
-def test_accuracy_wordings(text: str, finding_id: str, present: bool,
-                           catalogue: KnowledgeBase) -> None:
-    found = extract_findings(text, catalogue).get(finding_id)
-    assert found is not None and found.present is present, text
+def test_accuracy_wordings(text: str, finding_id: str, catalogue: KnowledgeBase) -> None:
+    assert present(read(text, catalogue), finding_id), text
 
 
 @pytest.mark.parametrize(
@@ -58,5 +57,4 @@ def test_accuracy_wordings(text: str, finding_id: str, present: bool,
 )
 def test_accuracy_wordings_not_misread(text: str, finding_id: str,
                                        catalogue: KnowledgeBase) -> None:
-    found = extract_findings(text, catalogue).get(finding_id)
-    assert found is None or found.present is not True, text
+    assert not present(read(text, catalogue), finding_id), text
