@@ -55,6 +55,24 @@ def test_every_patient_access_is_audited_without_the_token(client: TestClient, r
         assert token not in repr(entry)
 
 
+def test_each_showing_of_a_result_is_audited_once(client: TestClient, run_interview,
+                                                 store: Store) -> None:
+    """The result is audited as it is shown (with its cache, in one write): once per
+    request, whether it was computed now or read from the cache."""
+    token, _ = run_interview(limit=2)
+    record = store.get_assessment_by_token(token, record_access=False)
+    assert record is not None
+
+    def opens() -> int:
+        return sum(1 for e in store.audit_entries()
+                   if e.action == "open" and e.object_id == str(record.id))
+
+    before = opens()
+    for path in ("result", "result", "summary"):  # computed, then cached twice
+        assert client.get(f"{API}/assessments/{token}/{path}").status_code == 200
+    assert opens() == before + 3
+
+
 def test_purge_deletes_what_is_past_retention(client: TestClient, run_interview,
                                               store: Store) -> None:
     old_token, _ = run_interview(limit=2)

@@ -157,6 +157,24 @@ def test_state_and_result(store: Store) -> None:
     assert again.state == {"asked": ["a", "b"]} and again.result == result
 
 
+def test_a_result_shown_is_stored_and_audited_together(store: Store) -> None:
+    assessment_id, _ = _new(store)
+    result = {"conditions": [{"id": "bakers_cyst"}], "triage": {"level": "physio"}}
+
+    def opens() -> int:
+        return sum(1 for e in store.audit_entries()
+                   if e.action == "open" and e.object_id == str(assessment_id))
+
+    store.set_result(assessment_id, result)  # a cache write alone is no opening
+    assert opens() == 0
+    store.set_result(assessment_id, result, opened=True)
+    store.record_open(assessment_id)  # the cached result shown again
+    assert opens() == 2
+    with pytest.raises(NotFound):  # a gone assessment: neither the result nor the audit row
+        store.set_result(assessment_id + 1000, result, opened=True)
+    assert not [e for e in store.audit_entries() if e.object_id == str(assessment_id + 1000)]
+
+
 def test_clinician_list_filters_and_hides_free_text(store: Store) -> None:
     old = datetime.now(UTC) - timedelta(days=10)
     ids: dict[str | None, list[int]] = {}

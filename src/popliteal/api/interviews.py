@@ -241,12 +241,15 @@ def back(store: Store, token: str, expected_seq: int | None, *, limit: int
 
 
 def result(store: Store, loaded: Loaded) -> dict[str, Any]:
-    """The result for the answers so far; cached in the database until the next answer."""
+    """The result for the answers so far, shown to the patient: the opening is audited here,
+    with the result's cache in the database (kept until the next answer) in the same write.
+    ``loaded`` comes from :func:`load` with ``audit=False``."""
     cached = _cached_result(loaded)
     if cached is not None:
+        store.record_open(loaded.record.id)
         return cached
     data = _computed_result(loaded)
-    store.set_result(loaded.record.id, {**data, "answers_seq": loaded.last_seq})
+    store.set_result(loaded.record.id, {**data, "answers_seq": loaded.last_seq}, opened=True)
     return data
 
 
@@ -257,12 +260,13 @@ def result_json(store: Store, loaded: Loaded) -> str:
     third of the request)."""
     cached = _cached_result(loaded)
     if cached is not None:
+        store.record_open(loaded.record.id)
         return _encode(cached)
     computed = loaded.interview.result()
     # the model's JSON object with the extra fields appended
     text = f"{computed.model_dump_json()[:-1]},{_encode(_extra_fields(loaded))[1:]}"
     store.set_result(loaded.record.id, computed,
-                     encoded=f'{{"answers_seq":{loaded.last_seq},{text[1:]}')
+                     encoded=f'{{"answers_seq":{loaded.last_seq},{text[1:]}', opened=True)
     return text
 
 

@@ -338,15 +338,27 @@ class Store:
             assessments.update_state(session, assessment_id, state)
 
     def set_result(self, assessment_id: int, result: AssessmentResult | Mapping[str, Any], *,
-                   encoded: str | None = None) -> None:
+                   encoded: str | None = None, opened: bool = False) -> None:
         """Save the result; its triage level and top condition become filterable. NotFound
         when the assessment is gone. ``encoded``: the value to store, already as JSON text
-        (a caller that has encoded it for its own use need not pay for it twice)."""
+        (a caller that has encoded it for its own use need not pay for it twice).
+        ``opened``: the patient is being shown it; audited as ``open`` in the same
+        transaction (one durable write for the request, not two)."""
         sql = self._patient
         columns = assessments.result_columns(result, dump=encoded is None)
         with sql.transaction() as cursor:
             if not sql.set_result(cursor, assessment_id, columns, encoded=encoded):
                 raise NotFound(f"assessment {assessment_id} not found")
+            if opened:
+                sql.audit(cursor, audit_log.entry(audit_log.PATIENT, "open", "assessment",
+                                                  assessment_id))
+
+    def record_open(self, assessment_id: int) -> None:
+        """Audit the patient's opening of their assessment (read earlier without auditing)."""
+        sql = self._patient
+        with sql.transaction() as cursor:
+            sql.audit(cursor, audit_log.entry(audit_log.PATIENT, "open", "assessment",
+                                              assessment_id))
 
     def delete_assessment_by_token(self, token: str) -> bool:
         """The patient deletes their assessment and its answers. False for an unknown token."""

@@ -66,9 +66,9 @@ def patient_token(request: Request) -> str:
     return token
 
 
-def load(request: Request, token: str) -> interviews.Loaded:
+def load(request: Request, token: str, *, audit: bool = True) -> interviews.Loaded:
     try:
-        return interviews.load(store_of(request), token, audit=True)
+        return interviews.load(store_of(request), token, audit=audit)
     except ApiError as exc:
         raise no_assessment(interviews.NOT_FOUND) from exc
 
@@ -260,7 +260,7 @@ async def back(request: Request) -> Response:
 @router.get("/assessment/result")
 async def result_page(request: Request) -> Response:
     token = patient_token(request)
-    loaded = load(request, token)
+    loaded = load(request, token, audit=False)  # audited as the result is shown
     data = interviews.result(store_of(request), loaded)
     view = result_view(data)
     return render(request, "result.html", {**view, "resume_url": resume_url(request, token)})

@@ -92,7 +92,7 @@ async def go_back(token: PatientToken, request: Request,
 async def get_result(token: PatientToken, request: Request) -> Response:
     """Likely causes with their reasons, triage, and the care plan, from the answers so far."""
     store = store_of(request)
-    loaded = interviews.load(store, token, audit=True)
+    loaded = interviews.load(store, token, audit=False)  # audited as the result is shown
     # The fields of an AssessmentResult's JSON dump plus two: already ResultOut's shape.
     return Response(interviews.result_json(store, loaded), media_type="application/json")
 
@@ -101,7 +101,7 @@ async def get_result(token: PatientToken, request: Request) -> Response:
             responses={200: MARKDOWN})
 async def get_summary(token: PatientToken, store: StoreDep) -> PlainTextResponse:
     """The one-page physiotherapy summary (Markdown): the patient's own data, theirs to share."""
-    loaded = interviews.load(store, token, audit=True)
+    loaded = interviews.load(store, token, audit=False)  # audited as the result is shown
     text = interviews.summary_markdown(interviews.result(store, loaded))
     return PlainTextResponse(text, media_type="text/markdown; charset=utf-8")
 
