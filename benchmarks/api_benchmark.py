@@ -244,7 +244,8 @@ def main() -> int:
           f"{h_client / h_n * 1000:.2f} ms; client busy {a_client / a_elapsed:.0%} and "
           f"{h_client / h_elapsed:.0%} of the time")
     ratio = a_rps / h_rps
-    print("ratio per round: " + ", ".join(f"{r:.2f}" for r in rounds))
+    print("ratio per round: " + ", ".join(f"{r:.2f}" for r in rounds)
+          + f" (median {statistics.median(rounds):.2f})")
     print(f"ratio assessment/trivial throughput: {ratio:.2f} (target >= 0.50: "
           f"{'met' if ratio >= 0.5 else 'NOT met'})")
     return 0
