@@ -43,7 +43,7 @@ KNOWN_OFFENDERS: frozenset[tuple[str, str]] = frozenset(
         ("web/desk.py", "popliteal.api:interviews"),
         ("web/patient.py", "popliteal.api:interviews"),
         ("web/patient.py", "popliteal.api.errors:ApiError"),
-        ("web/patient.py", "popliteal.api.ratelimit:TokenBucket"),
+        ("web/patient.py", "popliteal.api.ratelimit:RateLimit"),
         ("web/patient.py", "popliteal.api.ratelimit:retry_after"),
         ("web/patient.py", "popliteal.api.schemas:AssessmentIn"),
     }

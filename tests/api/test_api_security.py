@@ -6,9 +6,10 @@ import pytest
 from api_helpers import API, make_settings
 from fastapi.testclient import TestClient
 from pydantic import ValidationError
+from sqlalchemy import select
 
 from popliteal.api import ApiSettings, create_app
-from popliteal.api.ratelimit import TokenBucket
+from popliteal.store.models import RateLimit
 
 START = {"age": 54, "sex": "female", "text": "", "consent": True}
 
@@ -79,17 +80,19 @@ def test_rate_limit_on_booking_requests(db_url: str) -> None:
         assert c.post(f"{API}/bookings", json=booking).json()["error"]["code"] == "rate_limited"
 
 
-def test_token_bucket_refills_and_bounds_memory() -> None:
-    now = [0.0]
-    bucket = TokenBucket(60, burst=2, max_keys=3, clock=lambda: now[0])
-    assert bucket.hit("a") is None and bucket.hit("a") is None
-    wait = bucket.hit("a")
-    assert wait is not None and 0 < wait <= 1.0
-    now[0] += 1.0
-    assert bucket.hit("a") is None
-    for key in "bcdef":
-        bucket.hit(key)
-    assert len(bucket._buckets) <= 3
+def test_rate_limits_are_shared_by_processes_and_keep_no_address(db_url: str) -> None:
+    """Two apps on one database (two server processes, or two machines on one PostgreSQL)
+    count against one limit; the client's address is stored only as a keyed hash."""
+    settings = make_settings(db_url, rate_assessments_per_minute=3, secret_key="k" * 40)
+    with TestClient(create_app(settings, warm_up=False)) as one, \
+            TestClient(create_app(settings, warm_up=False)) as two:
+        codes = [c.post(f"{API}/assessments", json=START).status_code
+                 for c in (one, two, one, two)]
+        assert codes == [201, 201, 201, 429]
+        store = one.app.state.store  # type: ignore[attr-defined]
+        with store.transaction() as session:
+            clients = list(session.scalars(select(RateLimit.client)))
+    assert len(clients) == 1 and clients[0] != "testclient" and len(clients[0]) == 64
 
 
 @pytest.mark.parametrize("secret", ["changethis", "secret", "short-but-random-1234"])

@@ -20,7 +20,7 @@ from fastapi.middleware.cors import CORSMiddleware
 
 from popliteal import __version__
 from popliteal.api.errors import ERROR_RESPONSES, ErrorShieldMiddleware, install_error_handlers
-from popliteal.api.ratelimit import TokenBucket
+from popliteal.api.ratelimit import RateLimit
 from popliteal.api.security import (
     BodySizeLimitMiddleware,
     RequestLogMiddleware,
@@ -65,6 +65,12 @@ def create_app(settings: ApiSettings | None = None, *, warm_up: bool = True) -> 
             gc.collect()
             gc.freeze()
         app.state.store = store
+        secret = settings.secret_key.get_secret_value().encode()
+        app.state.limiters = {name: RateLimit(name, store, per_minute, secret=secret)
+                              for name, per_minute in (
+                                  ("assessments", settings.rate_assessments_per_minute),
+                                  ("logins", settings.rate_logins_per_minute),
+                                  ("bookings", settings.rate_bookings_per_minute))}
         try:
             yield
         finally:
@@ -84,11 +90,6 @@ def create_app(settings: ApiSettings | None = None, *, warm_up: bool = True) -> 
                    "operation_spans": False},
     )
     app.state.settings = settings
-    app.state.limiters = {
-        "assessments": TokenBucket(settings.rate_assessments_per_minute),
-        "logins": TokenBucket(settings.rate_logins_per_minute),
-        "bookings": TokenBucket(settings.rate_bookings_per_minute),
-    }
     install_error_handlers(app)
     include_routes(app)
     from popliteal.web import install_web

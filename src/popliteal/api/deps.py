@@ -22,7 +22,7 @@ from fastapi import Depends, Path, Request
 from fastapi.security import APIKeyCookie, HTTPAuthorizationCredentials, HTTPBearer
 
 from popliteal.api.errors import ApiError
-from popliteal.api.ratelimit import TokenBucket, retry_after
+from popliteal.api.ratelimit import RateLimit, retry_after
 from popliteal.api.settings import ApiSettings
 from popliteal.store import Store, UserRecord
 
@@ -112,8 +112,8 @@ def _client_key(request: Request) -> str:
 
 
 def _limit(name: str) -> Callable[[Request], Awaitable[None]]:
-    async def check(request: Request) -> None:  # in memory, no I/O: inline, not threaded
-        bucket: TokenBucket = request.app.state.limiters[name]
+    async def check(request: Request) -> None:  # one short write: inline, as the patient's work
+        bucket: RateLimit = request.app.state.limiters[name]
         wait = bucket.hit(_client_key(request))
         if wait is not None:
             raise ApiError(429, "rate_limited", "Too many requests; please wait and try again.",

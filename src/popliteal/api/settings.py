@@ -12,9 +12,10 @@ Environment (all optional):
   HSTS and the ``Secure`` flag of the session cookie (plain http on localhost) and tolerates
   a placeholder secret.
 - ``POPLITEAL_SECRET_KEY``: signs the CSRF token that guards cookie-authenticated clinician
-  requests. Unset: a random key per process (fine for one process; set it when several
-  processes serve one clinic, or a clinician's CSRF token only works on the process that
-  issued it). Refused outside development/test when it is a known placeholder or under 32
+  requests and keys the hash of client addresses in the shared rate limits. Unset: a random
+  key per process (fine for one process; set it when several processes serve one clinic, or a
+  clinician's CSRF token only works on the process that issued it and each process counts
+  rate limits apart). Refused outside development/test when it is a known placeholder or under 32
   characters.
 - ``POPLITEAL_CORS_ORIGINS``: comma-separated origins allowed to call the API from a browser.
   Empty (default): CORS closed, only same-origin pages can read responses.

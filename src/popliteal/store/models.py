@@ -12,6 +12,9 @@ Why these shapes:
   answer is acknowledged only after its row commits, which makes it crash-safe, and any server
   process can rebuild the interview from these rows, which lets two processes share it.
 - ``audit_log`` holds ids and fixed words only: no free text, no personal data, no tokens.
+- ``rate_limits`` holds one token bucket per limit and client, shared by every server
+  process: the client is a keyed hash of its address, never the address, and a row idle for a
+  day is deleted.
 - Times are stored in UTC and always read back timezone-aware (:class:`UTCDateTime`), so
   SQLite and PostgreSQL behave the same.
 """
@@ -27,6 +30,7 @@ from sqlalchemy import (
     CheckConstraint,
     DateTime,
     Dialect,
+    Float,
     ForeignKey,
     Integer,
     MetaData,
@@ -176,3 +180,19 @@ class AuditEntry(Base):
     action: Mapped[str] = mapped_column(String(16))
     object_type: Mapped[str] = mapped_column(String(32))
     object_id: Mapped[str | None] = mapped_column(String(64))
+
+
+class RateLimit(Base):
+    """One client's token bucket for one limit (``assessments``, ``logins``, ``bookings``).
+
+    ``client`` is an HMAC of the client's address with the server's secret key; ``updated``
+    is wall-clock seconds (processes on several machines share it, which a monotonic clock
+    cannot be).
+    """
+
+    __tablename__ = "rate_limits"
+
+    bucket: Mapped[str] = mapped_column(String(16), primary_key=True)
+    client: Mapped[str] = mapped_column(String(64), primary_key=True)
+    tokens: Mapped[float] = mapped_column(Float)
+    updated: Mapped[float] = mapped_column(Float, index=True)

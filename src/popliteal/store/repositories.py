@@ -13,6 +13,7 @@ Callers that need several steps in one transaction can use the session-level fun
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import AbstractContextManager, contextmanager, nullcontext
 from datetime import datetime, timedelta
@@ -24,11 +25,11 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from popliteal.results import AssessmentResult
-from popliteal.store import assessments, bookings, retention, users
+from popliteal.store import assessments, bookings, ratelimits, retention, users
 from popliteal.store import audit as audit_log
 from popliteal.store.db import make_engine, make_session_factory, migrate, session_scope
 from popliteal.store.driver import PatientStatements
-from popliteal.store.errors import AnswerConflict, NotFound
+from popliteal.store.errors import AnswerConflict, InvalidInput, NotFound
 from popliteal.store.models import Assessment, Booking, User, utcnow
 from popliteal.store.records import (
     AnswerRecord,
@@ -553,6 +554,19 @@ class Store:
         """``popliteal purge``: delete what is past retention; returns the counts."""
         with self.transaction() as session:
             return retention.purge_expired(session, now=now)
+
+    def take_rate_token(self, bucket: str, client: str, *, per_minute: float,
+                        burst: float | None = None, now: float | None = None) -> float | None:
+        """Take one of ``client``'s tokens of the limit ``bucket`` (``per_minute``, bursts up
+        to ``burst``, by default a minute's worth), shared by every process on this database:
+        None when allowed, else the seconds until a token is free. ``client``: an opaque key
+        (the caller hashes the address), at most 64 characters."""
+        if not bucket or len(bucket) > 16 or not client or len(client) > 64 or per_minute <= 0:
+            raise InvalidInput(f"rate limit: bad bucket {bucket!r}, client or rate {per_minute!r}")
+        with self.transaction() as session:
+            return ratelimits.take(session, bucket, client, rate=per_minute / 60.0,
+                                   capacity=float(burst if burst is not None else per_minute),
+                                   now=time.time() if now is None else now)
 
     def audit(
         self, actor: str, action: str, object_type: str, object_id: int | None = None

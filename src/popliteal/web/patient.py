@@ -23,7 +23,7 @@ from starlette.responses import Response
 
 from popliteal.api import interviews
 from popliteal.api.errors import ApiError
-from popliteal.api.ratelimit import TokenBucket, retry_after
+from popliteal.api.ratelimit import RateLimit, retry_after
 from popliteal.api.schemas import AssessmentIn
 from popliteal.engine import AnswerError
 from popliteal.interview import Question
@@ -44,7 +44,7 @@ def store_of(request: Request) -> Store:
 
 
 def rate_limit(request: Request, name: str) -> None:
-    bucket: TokenBucket = request.app.state.limiters[name]
+    bucket: RateLimit = request.app.state.limiters[name]
     wait = bucket.hit(request.client.host if request.client else "unknown")
     if wait is not None:
         raise PageError(429, "Please wait a moment",

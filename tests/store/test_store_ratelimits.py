@@ -1,0 +1,57 @@
+"""Rate limits in the database: token buckets that every process on one database shares."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy import select
+
+from popliteal.store import InvalidInput, Store, make_engine
+from popliteal.store.models import RateLimit
+from popliteal.store.ratelimits import IDLE_SECONDS
+
+T0 = 1_800_000_000.0  # wall-clock seconds
+
+
+def test_a_bucket_allows_its_burst_then_refills_at_its_rate(store: Store) -> None:
+    def take(now: float, client: str = "c1") -> float | None:
+        return store.take_rate_token("logins", client, per_minute=60, burst=2, now=now)
+
+    assert take(T0) is None and take(T0) is None
+    wait = take(T0)
+    assert wait is not None and 0.99 < wait <= 1.0  # one token a second
+    assert take(T0 + 0.5) is not None  # half a token: still refused, and not taken
+    assert take(T0 + 1.0) is None
+    assert take(T0 + 100) is None and take(T0 + 100) is None  # refilled to the burst, no more
+    assert take(T0 + 100) is not None
+    assert take(T0, client="c2") is None  # each client has its own bucket
+    assert store.take_rate_token("bookings", "c1", per_minute=60, burst=1, now=T0) is None
+
+
+def test_two_stores_on_one_database_share_the_limit(db_url: str) -> None:
+    """Two server processes each have their own Store: the limit is still one."""
+    first = Store.from_url(db_url)
+    second = Store(make_engine(db_url))
+    try:
+        got = [s.take_rate_token("assessments", "c", per_minute=3, now=T0)
+               for s in (first, second, first, second)]
+        assert got[:3] == [None, None, None] and got[3] is not None
+    finally:
+        first.dispose()
+        second.dispose()
+
+
+def test_buckets_idle_for_a_day_are_deleted(store: Store) -> None:
+    store.take_rate_token("logins", "old", per_minute=5, now=T0)
+    store.take_rate_token("logins", "recent", per_minute=5, now=T0 + IDLE_SECONDS - 60)
+    store.take_rate_token("logins", "new", per_minute=5, now=T0 + IDLE_SECONDS + 1)
+    with store.transaction() as session:
+        clients = set(session.scalars(select(RateLimit.client)))
+    assert clients == {"recent", "new"}
+
+
+@pytest.mark.parametrize(("bucket", "client", "per_minute"), [
+    ("", "c", 5), ("x" * 17, "c", 5), ("logins", "", 5), ("logins", "c" * 65, 5),
+    ("logins", "c", 0), ("logins", "c", -1)])
+def test_bad_limits_are_refused(store: Store, bucket: str, client: str, per_minute: int) -> None:
+    with pytest.raises(InvalidInput, match="rate limit"):
+        store.take_rate_token(bucket, client, per_minute=per_minute, now=T0)
