@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
+
 import pytest
 from sqlalchemy import select
 
-from popliteal.store import InvalidInput, Store, make_engine
+from popliteal.store import InvalidInput, Store, make_engine, purge_expired
 from popliteal.store.models import RateLimit
 from popliteal.store.ratelimits import IDLE_SECONDS
 
@@ -47,6 +49,15 @@ def test_buckets_idle_for_a_day_are_deleted(store: Store) -> None:
     with store.transaction() as session:
         clients = set(session.scalars(select(RateLimit.client)))
     assert clients == {"recent", "new"}
+
+
+def test_purge_deletes_idle_buckets_even_when_no_client_comes(store: Store) -> None:
+    store.take_rate_token("logins", "old", per_minute=5, now=T0)
+    store.take_rate_token("logins", "recent", per_minute=5, now=T0 + IDLE_SECONDS - 60)
+    with store.transaction() as session:
+        purge_expired(session, now=datetime.fromtimestamp(T0 + IDLE_SECONDS + 1, UTC))
+    with store.transaction() as session:
+        assert set(session.scalars(select(RateLimit.client))) == {"recent"}
 
 
 @pytest.mark.parametrize(("bucket", "client", "per_minute"), [

@@ -39,8 +39,7 @@ def take(session: Session, bucket: str, client: str, *, rate: float, capacity: f
         insert(RateLimit).values(bucket=bucket, client=client, tokens=capacity, updated=now)
         .on_conflict_do_nothing())
     if getattr(created, "rowcount", 0):  # a new client: clear out buckets long full again
-        session.execute(delete(RateLimit).where(RateLimit.updated < now - IDLE_SECONDS),
-                        execution_options={"synchronize_session": False})
+        forget_idle(session, now=now)
     row = session.execute(
         select(RateLimit).where(RateLimit.bucket == bucket, RateLimit.client == client)
         .with_for_update()).scalar_one()
@@ -49,3 +48,9 @@ def take(session: Session, bucket: str, client: str, *, rate: float, capacity: f
     row.tokens = tokens - 1.0 if allowed else tokens
     row.updated = max(row.updated, now)
     return None if allowed else (1.0 - tokens) / rate
+
+
+def forget_idle(session: Session, *, now: float) -> None:
+    """Delete the buckets idle for :data:`IDLE_SECONDS` (full again: as good as no row)."""
+    session.execute(delete(RateLimit).where(RateLimit.updated < now - IDLE_SECONDS),
+                    execution_options={"synchronize_session": False})

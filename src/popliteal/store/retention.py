@@ -4,7 +4,9 @@ Every assessment and booking gets ``expires_at`` when it is created (created_at 
 retention period then configured). Purging deletes rows whose time has come: assessments with
 their answers (ON DELETE CASCADE), bookings, and expired clinician login tokens. A booking of
 a purged assessment that is itself still within retention loses only the link (SET NULL). Each
-deleted assessment and booking leaves one audit row with its id and nothing else.
+deleted assessment and booking leaves one audit row with its id and nothing else. Rate-limit
+buckets idle for a day go too (they hold only a keyed hash of an address, and a new client
+also clears them out, but a quiet day must not keep them).
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from datetime import datetime
 from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
-from popliteal.store import audit
+from popliteal.store import audit, ratelimits
 from popliteal.store.models import Answer, Assessment, AuthToken, Booking, utcnow
 from popliteal.store.records import PurgeCounts
 
@@ -48,6 +50,7 @@ def purge_expired(session: Session, *, now: datetime | None = None) -> PurgeCoun
         delete(AuthToken).where(AuthToken.expires_at <= now),
         execution_options={"synchronize_session": False},
     )
+    ratelimits.forget_idle(session, now=now.timestamp())
     audit.record_many(session, audit.SYSTEM, "purge", "assessment", assessment_ids, now=now)
     audit.record_many(session, audit.SYSTEM, "purge", "booking", booking_ids, now=now)
     session.expire_all()
