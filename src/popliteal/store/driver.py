@@ -28,6 +28,7 @@ from typing import Any, cast
 
 from sqlalchemy import Column, Engine, Table
 
+from popliteal.store import ratelimits
 from popliteal.store.models import Answer, Assessment, AuditEntry
 from popliteal.store.records import AnswerRecord, AssessmentRecord
 
@@ -89,6 +90,19 @@ class PatientStatements:
         self._set_result = self._sql(
             "UPDATE assessments SET result = :result, triage_level = :triage_level, "
             "top_condition = :top_condition WHERE id = :id")
+        # Rate limits (popliteal.store.ratelimits): ON CONFLICT DO NOTHING is the same in
+        # SQLite 3.24+ and PostgreSQL; FOR UPDATE is PostgreSQL's row lock (SQLite's single
+        # writer already holds the whole database).
+        self._bucket_insert = self._sql(
+            "INSERT INTO rate_limits (bucket, client, tokens, updated) "
+            "VALUES (:bucket, :client, :tokens, :updated) ON CONFLICT DO NOTHING")
+        self._bucket_read = self._sql(
+            "SELECT tokens, updated FROM rate_limits WHERE bucket = :bucket AND client = :client"
+            + (" FOR UPDATE" if self._style == "postgresql" else ""))
+        self._bucket_write = self._sql(
+            "UPDATE rate_limits SET tokens = :tokens, updated = :updated "
+            "WHERE bucket = :bucket AND client = :client")
+        self._buckets_forget = self._sql("DELETE FROM rate_limits WHERE updated < :before")
 
     def _sql(self, text: str) -> str:
         if self._style == "postgresql":
@@ -168,6 +182,23 @@ class PatientStatements:
                                                   if k != "result"}), "result": encoded}
         cursor.execute(self._set_result, {"id": assessment_id, **values})
         return bool(cursor.rowcount)
+
+    def take_rate_token(self, cursor: Any, bucket: str, client: str, *, rate: float,
+                        capacity: float, now: float) -> float | None:
+        """:func:`popliteal.store.ratelimits.take` on this cursor: None if a token was taken,
+        else the seconds until one is free."""
+        if self._style == "postgresql":  # a lost bucket is only an early refill: no WAL wait
+            cursor.execute("SET LOCAL synchronous_commit TO OFF")
+        key = {"bucket": bucket, "client": client}
+        cursor.execute(self._bucket_insert, {**key, "tokens": capacity, "updated": now})
+        if cursor.rowcount:  # a new client: clear out the buckets long full again
+            cursor.execute(self._buckets_forget, {"before": now - ratelimits.IDLE_SECONDS})
+        cursor.execute(self._bucket_read, key)
+        stored, updated = cursor.fetchone()
+        tokens, updated, wait = ratelimits.take(stored, updated, rate=rate, capacity=capacity,
+                                                now=now)
+        cursor.execute(self._bucket_write, {**key, "tokens": tokens, "updated": updated})
+        return wait
 
     # ------------------------------------------------------------------ transactions
 

@@ -9,17 +9,22 @@ anyway, so one more short transaction costs little.
 One bucket per (limit, client): ``tokens`` refill at ``rate`` a second up to ``capacity``;
 a request takes one. The row is read ``FOR UPDATE`` (PostgreSQL) or under SQLite's single
 writer, so two processes never both take the last token. A bucket idle for
-:data:`IDLE_SECONDS` is full again, so it is deleted (when another new client arrives).
+:data:`IDLE_SECONDS` is full again, so it is deleted (when another new client arrives, and by
+``popliteal purge``).
+
+The statements run on the driver's cursor
+(:meth:`popliteal.store.driver.PatientStatements.take_rate_token`), as a patient's answer
+does: every start pays for them, and through the ORM they cost several times more CPU.
 
 A lost update costs nothing worse than a client's bucket refilled early, so PostgreSQL does
-not wait for the WAL flush here (``synchronous_commit`` off for this transaction only). SQLite
-cannot change its ``synchronous`` setting inside a transaction, so it fsyncs as for any write.
+not wait for the WAL flush there (``synchronous_commit`` off for that transaction only).
+SQLite cannot change its ``synchronous`` setting inside a transaction, so it fsyncs as for
+any write.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import delete, select, text
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import delete
 from sqlalchemy.orm import Session
 
 from popliteal.store.models import RateLimit
@@ -27,27 +32,15 @@ from popliteal.store.models import RateLimit
 IDLE_SECONDS = 86_400.0  # a day: longer than any bucket takes to refill
 
 
-def take(session: Session, bucket: str, client: str, *, rate: float, capacity: float,
-         now: float) -> float | None:
-    """Take a token from ``client``'s ``bucket``: None if there was one, else the seconds
-    until there is. ``rate``: tokens a second; ``now``: wall-clock seconds."""
-    dialect = session.get_bind().dialect.name
-    if dialect == "postgresql":  # a bucket lost to a crash is only a refill: no WAL flush wait
-        session.execute(text("SET LOCAL synchronous_commit TO OFF"))
-    insert = postgresql.insert if dialect == "postgresql" else sqlite.insert
-    created = session.execute(
-        insert(RateLimit).values(bucket=bucket, client=client, tokens=capacity, updated=now)
-        .on_conflict_do_nothing())
-    if getattr(created, "rowcount", 0):  # a new client: clear out buckets long full again
-        forget_idle(session, now=now)
-    row = session.execute(
-        select(RateLimit).where(RateLimit.bucket == bucket, RateLimit.client == client)
-        .with_for_update()).scalar_one()
-    tokens = min(capacity, row.tokens + max(0.0, now - row.updated) * rate)
-    allowed = tokens >= 1.0
-    row.tokens = tokens - 1.0 if allowed else tokens
-    row.updated = max(row.updated, now)
-    return None if allowed else (1.0 - tokens) / rate
+def take(stored: float, updated: float, *, rate: float, capacity: float, now: float
+         ) -> tuple[float, float, float | None]:
+    """One request against a bucket holding ``stored`` tokens as of ``updated``: the tokens
+    and time to store, and None if the request may go, else the seconds until it may. Clocks
+    of several machines may disagree: time never runs backwards for a bucket."""
+    tokens = min(capacity, stored + max(0.0, now - updated) * rate)
+    if tokens >= 1.0:
+        return tokens - 1.0, max(updated, now), None
+    return tokens, max(updated, now), (1.0 - tokens) / rate
 
 
 def forget_idle(session: Session, *, now: float) -> None:

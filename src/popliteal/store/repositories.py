@@ -25,7 +25,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from popliteal.results import AssessmentResult
-from popliteal.store import assessments, bookings, ratelimits, retention, users
+from popliteal.store import assessments, bookings, retention, users
 from popliteal.store import audit as audit_log
 from popliteal.store.db import make_engine, make_session_factory, migrate, session_scope
 from popliteal.store.driver import PatientStatements
@@ -563,10 +563,12 @@ class Store:
         (the caller hashes the address), at most 64 characters."""
         if not bucket or len(bucket) > 16 or not client or len(client) > 64 or per_minute <= 0:
             raise InvalidInput(f"rate limit: bad bucket {bucket!r}, client or rate {per_minute!r}")
-        with self.transaction() as session:
-            return ratelimits.take(session, bucket, client, rate=per_minute / 60.0,
-                                   capacity=float(burst if burst is not None else per_minute),
-                                   now=time.time() if now is None else now)
+        sql = self._patient
+        with sql.transaction() as cursor:
+            return sql.take_rate_token(
+                cursor, bucket, client, rate=per_minute / 60.0,
+                capacity=float(burst if burst is not None else per_minute),
+                now=time.time() if now is None else now)
 
     def audit(
         self, actor: str, action: str, object_type: str, object_id: int | None = None
