@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from popliteal.store import InvalidInput, Store, make_engine, purge_expired
 from popliteal.store.models import RateLimit
-from popliteal.store.ratelimits import IDLE_SECONDS
+from popliteal.store.ratelimits import IDLE_SECONDS, take
 
 T0 = 1_800_000_000.0  # wall-clock seconds
 
@@ -27,6 +27,12 @@ def test_a_bucket_allows_its_burst_then_refills_at_its_rate(store: Store) -> Non
     assert take(T0 + 100) is not None
     assert take(T0, client="c2") is None  # each client has its own bucket
     assert store.take_rate_token("bookings", "c1", per_minute=60, burst=1, now=T0) is None
+
+
+def test_a_clock_behind_the_bucket_neither_refills_it_nor_moves_it_back() -> None:
+    """Machines on one database may disagree about the time by a little."""
+    assert take(0.5, T0 + 10, rate=1.0, capacity=5, now=T0) == (0.5, T0 + 10, 0.5)
+    assert take(0.5, T0, rate=1.0, capacity=5, now=T0 + 10) == (4.0, T0 + 10, None)
 
 
 def test_two_stores_on_one_database_share_the_limit(db_url: str) -> None:
