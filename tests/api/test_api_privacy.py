@@ -9,6 +9,7 @@ import pytest
 from api_helpers import API
 from fastapi.testclient import TestClient
 
+from popliteal.interview import Interview
 from popliteal.store import Store
 
 PRIVATE_TEXT = "Zorblax pain behind my knee since I fell at Mdm Lim's flat in Bedok."
@@ -71,6 +72,23 @@ def test_each_showing_of_a_result_is_audited_once(client: TestClient, run_interv
     for path in ("result", "result", "summary"):  # computed, then cached twice
         assert client.get(f"{API}/assessments/{token}/{path}").status_code == 200
     assert opens() == before + 3
+
+
+def test_a_result_that_fails_still_audits_the_opening(
+        client: TestClient, run_interview, store: Store,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    token, _ = run_interview(limit=2)
+    record = store.get_assessment_by_token(token, record_access=False)
+    assert record is not None
+
+    def broken(self: Interview) -> None:
+        raise RuntimeError("no result today")
+
+    monkeypatch.setattr(Interview, "result", broken)
+    assert client.get(f"{API}/assessments/{token}/result").status_code == 500
+    opens = [e for e in store.audit_entries()
+             if e.action == "open" and e.object_id == str(record.id)]
+    assert len(opens) == 1
 
 
 def test_purge_deletes_what_is_past_retention(client: TestClient, run_interview,

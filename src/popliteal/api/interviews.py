@@ -24,7 +24,8 @@ from __future__ import annotations
 import json
 import threading
 from collections import OrderedDict
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -248,7 +249,8 @@ def result(store: Store, loaded: Loaded) -> dict[str, Any]:
     if cached is not None:
         store.record_open(loaded.record.id)
         return cached
-    data = _computed_result(loaded)
+    with _opened_even_if_it_fails(store, loaded):
+        data = _computed_result(loaded)
     store.set_result(loaded.record.id, {**data, "answers_seq": loaded.last_seq}, opened=True)
     return data
 
@@ -262,12 +264,24 @@ def result_json(store: Store, loaded: Loaded) -> str:
     if cached is not None:
         store.record_open(loaded.record.id)
         return _encode(cached)
-    computed = loaded.interview.result()
-    # the model's JSON object with the extra fields appended
-    text = f"{computed.model_dump_json()[:-1]},{_encode(_extra_fields(loaded))[1:]}"
+    with _opened_even_if_it_fails(store, loaded):
+        computed = loaded.interview.result()
+        # the model's JSON object with the extra fields appended
+        text = f"{computed.model_dump_json()[:-1]},{_encode(_extra_fields(loaded))[1:]}"
     store.set_result(loaded.record.id, computed,
                      encoded=f'{{"answers_seq":{loaded.last_seq},{text[1:]}', opened=True)
     return text
+
+
+@contextmanager
+def _opened_even_if_it_fails(store: Store, loaded: Loaded) -> Iterator[None]:
+    """The record was read for this request: if the result cannot be computed, the opening
+    is still audited (normally it is, with the result's cache, in one write)."""
+    try:
+        yield
+    except Exception:
+        store.record_open(loaded.record.id)
+        raise
 
 
 def _encode(data: dict[str, Any]) -> str:
