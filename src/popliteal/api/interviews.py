@@ -245,9 +245,8 @@ def result(store: Store, loaded: Loaded) -> dict[str, Any]:
     """The result for the answers so far, shown to the patient: the opening is audited here,
     with the result's cache in the database (kept until the next answer) in the same write.
     ``loaded`` comes from :func:`load` with ``audit=False``."""
-    cached = _cached_result(loaded)
+    cached = _shown_from_cache(store, loaded)
     if cached is not None:
-        store.record_open(loaded.record.id)
         return cached
     with _opened_even_if_it_fails(store, loaded):
         data = _computed_result(loaded)
@@ -260,9 +259,8 @@ def result_json(store: Store, loaded: Loaded) -> str:
     serialiser: the same text is the response and, with the seq it belongs to, the database's
     copy (it is ~40 kB; building a dict of it and encoding that with :mod:`json` cost a
     third of the request)."""
-    cached = _cached_result(loaded)
+    cached = _shown_from_cache(store, loaded)
     if cached is not None:
-        store.record_open(loaded.record.id)
         return _encode(cached)
     with _opened_even_if_it_fails(store, loaded):
         computed = loaded.interview.result()
@@ -271,6 +269,14 @@ def result_json(store: Store, loaded: Loaded) -> str:
     store.set_result(loaded.record.id, computed,
                      encoded=f'{{"answers_seq":{loaded.last_seq},{text[1:]}', opened=True)
     return text
+
+
+def _shown_from_cache(store: Store, loaded: Loaded) -> dict[str, Any] | None:
+    """The cached result, its showing audited; None when it must be computed."""
+    cached = _cached_result(loaded)
+    if cached is not None:
+        store.record_open(loaded.record.id)
+    return cached
 
 
 @contextmanager

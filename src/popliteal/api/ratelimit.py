@@ -22,21 +22,18 @@ from popliteal.store import Store
 
 
 class RateLimit:
-    """``per_minute`` requests a minute per client address, with bursts up to ``burst``."""
+    """``per_minute`` requests a minute per client address (bursts up to a minute's worth)."""
 
-    def __init__(self, name: str, store: Store, per_minute: int, *, secret: bytes,
-                 burst: int | None = None) -> None:
+    def __init__(self, name: str, store: Store, per_minute: int, *, secret: bytes) -> None:
         self.name = name
         self.store = store
         self.per_minute = per_minute
-        self.burst = burst
         self._secret = secret
 
     def hit(self, address: str) -> float | None:
         """Take one request for ``address``: None when allowed, else seconds until one is."""
         client = hmac.new(self._secret, address.encode(), hashlib.sha256).hexdigest()
-        return self.store.take_rate_token(self.name, client, per_minute=self.per_minute,
-                                          burst=self.burst)
+        return self.store.take_rate_token(self.name, client, per_minute=self.per_minute)
 
 
 def retry_after(seconds: float) -> str:

@@ -155,8 +155,7 @@ class Store:
                   "text": text, "state": state}
         with sql.transaction() as cursor:
             assessment_id = sql.insert_assessment(cursor, values)
-            sql.audit(cursor, audit_log.entry(audit_log.PATIENT, "create", "assessment",
-                                              assessment_id, now=now))
+            self._patient_audit(cursor, "create", assessment_id, now)
         record = AssessmentRecord(
             id=assessment_id, created_at=now, updated_at=now, expires_at=expires_at,
             consent_given_at=now, age=age, sex=sex, text=text, state=state, result=None,
@@ -226,8 +225,7 @@ class Store:
                 return None
             record = found[1]
             if record_access:
-                sql.audit(cursor, audit_log.entry(audit_log.PATIENT, "open", "assessment",
-                                                  record.id, now=now))
+                self._patient_audit(cursor, "open", record.id, now)
             return record, sql.log(cursor, record.id) if log else []
 
     def append_answer_by_token(
@@ -325,8 +323,14 @@ class Store:
         """The answer and its audit row (the touch of ``updated_at`` came first)."""
         sql = self._patient
         sql.insert_answer(cursor, assessment_id, seq, finding_id, answer, sql.time(now))
-        sql.audit(cursor, audit_log.entry(audit_log.PATIENT, "answer", "assessment",
-                                          assessment_id, now=now))
+        self._patient_audit(cursor, "answer", assessment_id, now)
+
+    def _patient_audit(self, cursor: Any, action: str, assessment_id: int,
+                       now: datetime | None = None) -> None:
+        """The patient's audit row for ``action`` on their assessment, in the cursor's
+        transaction (the hot path's counterpart of :func:`audit_log.record`)."""
+        self._patient.audit(cursor, audit_log.entry(audit_log.PATIENT, action, "assessment",
+                                                    assessment_id, now=now))
 
     def list_answers(self, assessment_id: int) -> list[AnswerRecord]:
         """Every acknowledged answer in order: enough to rebuild the interview anywhere."""
@@ -351,15 +355,12 @@ class Store:
             if not sql.set_result(cursor, assessment_id, columns, encoded=encoded):
                 raise NotFound(f"assessment {assessment_id} not found")
             if opened:
-                sql.audit(cursor, audit_log.entry(audit_log.PATIENT, "open", "assessment",
-                                                  assessment_id))
+                self._patient_audit(cursor, "open", assessment_id)
 
     def record_open(self, assessment_id: int) -> None:
         """Audit the patient's opening of their assessment (read earlier without auditing)."""
-        sql = self._patient
-        with sql.transaction() as cursor:
-            sql.audit(cursor, audit_log.entry(audit_log.PATIENT, "open", "assessment",
-                                              assessment_id))
+        with self._patient.transaction() as cursor:
+            self._patient_audit(cursor, "open", assessment_id)
 
     def delete_assessment_by_token(self, token: str) -> bool:
         """The patient deletes their assessment and its answers. False for an unknown token."""
