@@ -165,3 +165,17 @@ def test_bad_text_exits_2_without_a_result(text: str, message: str) -> None:
     r = run("assess", "--age", "35", "--sex", "female", "--text", text, "--json")
     assert r.exit_code == 2 and r.stdout == ""
     assert message.lower() in r.stderr.lower()
+
+
+def test_serve_shares_one_drawn_secret_with_its_workers_and_keeps_a_configured_one() -> None:
+    from popliteal.cli import share_secret_with_workers
+
+    drawn: dict[str, str] = {"POPLITEAL_SECRET_KEY": "  "}
+    share_secret_with_workers(drawn)
+    assert len(drawn["POPLITEAL_SECRET_KEY"]) >= 32
+    first = drawn["POPLITEAL_SECRET_KEY"]
+    share_secret_with_workers(drawn)  # already set: kept, so every worker reads the same
+    assert drawn["POPLITEAL_SECRET_KEY"] == first
+    configured = {"POPLITEAL_SECRET_KEY": "k" * 40}
+    share_secret_with_workers(configured)
+    assert configured == {"POPLITEAL_SECRET_KEY": "k" * 40}

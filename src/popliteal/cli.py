@@ -7,7 +7,10 @@ message on stderr and exit code 2, never a traceback.
 from __future__ import annotations
 
 import json
+import os
+import secrets
 import sys
+from collections.abc import MutableMapping
 from pathlib import Path
 from typing import Annotated, Any, NoReturn
 
@@ -415,7 +418,22 @@ def serve(
     if workers == 1:
         uvicorn.run(create_app(settings), **options)
     else:  # each worker process builds its own app (and store) from the same environment
+        share_secret_with_workers(os.environ)
         uvicorn.run("popliteal.api:create_app", factory=True, workers=workers, **options)
+
+
+def share_secret_with_workers(environ: MutableMapping[str, str]) -> None:
+    """Give the worker processes one secret key when none is configured.
+
+    Why: without ``POPLITEAL_SECRET_KEY`` each process would draw its own, and a form signed
+    by one worker (its CSRF token) would be refused by the next, a clinician's CSRF token
+    would hold on one worker only, and the rate limits would be counted apart. The workers
+    inherit the environment of this process, so one key drawn here is theirs. It lasts as
+    long as this server (as a drawn key always did); set the variable to keep sessions
+    across restarts and to share the key with servers on other machines.
+    """
+    if not environ.get("POPLITEAL_SECRET_KEY", "").strip():
+        environ["POPLITEAL_SECRET_KEY"] = secrets.token_urlsafe(32)
 
 
 @users_app.command("add")

@@ -6,6 +6,7 @@ pipeline loads at start-up), so these are marked slow.
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 from typing import Any
@@ -159,5 +160,29 @@ def test_serve_with_two_workers_on_sqlite(tmp_path) -> None:  # type: ignore[no-
         while any(_alive(pid) for pid in children) and time.monotonic() < deadline:
             time.sleep(0.05)
         assert not any(_alive(pid) for pid in children)
+    finally:
+        server.stop()
+
+
+def test_two_workers_without_a_configured_secret_accept_each_others_forms(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Unset ``POPLITEAL_SECRET_KEY`` and ``serve --workers 2``: a form page fetched on one
+    connection and posted on another (any worker may take either) is accepted every time.
+    With a key drawn per worker, about half the posts failed the CSRF check."""
+    server = Server(f"sqlite:///{tmp_path / 'forms.db'}", workers=2,
+                    POPLITEAL_SECRET_KEY="").wait_ready()
+    try:
+        statuses = []
+        for _ in range(16):
+            with httpx.Client(base_url=server.url, timeout=30) as first:  # a connection each
+                page = first.get("/")
+                token = re.search(r'name="csrf_token" value="([^"]+)"', page.text)
+                assert page.status_code == 200 and token, page.text[:300]
+                cookies = dict(first.cookies)
+            with httpx.Client(base_url=server.url, timeout=30, cookies=cookies) as second:
+                posted = second.post("/start", follow_redirects=False, data={
+                    "csrf_token": token.group(1), "age": "40", "sex": "female",
+                    "text": TEXT, "consent": "yes"})
+            statuses.append(posted.status_code)
+        assert statuses == [303] * 16
     finally:
         server.stop()

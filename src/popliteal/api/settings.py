@@ -11,11 +11,12 @@ Environment (all optional):
 - ``POPLITEAL_ENV``: ``production`` (default), ``development`` or ``test``. Development drops
   HSTS and the ``Secure`` flag of the session cookie (plain http on localhost) and tolerates
   a placeholder secret.
-- ``POPLITEAL_SECRET_KEY``: signs the CSRF token that guards cookie-authenticated clinician
-  requests and keys the hash of client addresses in the shared rate limits. Unset: a random
-  key per process (fine for one process; set it when several processes serve one clinic, or a
-  clinician's CSRF token only works on the process that issued it and each process counts
-  rate limits apart). Refused outside development/test when it is a known placeholder or under 32
+- ``POPLITEAL_SECRET_KEY``: signs the CSRF tokens of the web forms and of cookie-authenticated
+  clinician requests, and keys the hash of client addresses in the shared rate limits.
+  Unset: a random key drawn at start-up, one for all the worker processes of one
+  ``popliteal serve`` (see ``share_secret_with_workers`` in the CLI). Set it when several
+  servers serve one clinic, or a form from one server is refused by the other and each counts
+  rate limits apart. Refused outside development/test when it is a known placeholder or under 32
   characters.
 - ``POPLITEAL_CORS_ORIGINS``: comma-separated origins allowed to call the API from a browser.
   Empty (default): CORS closed, only same-origin pages can read responses.
