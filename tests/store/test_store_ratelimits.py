@@ -72,3 +72,26 @@ def test_purge_deletes_idle_buckets_even_when_no_client_comes(store: Store) -> N
 def test_bad_limits_are_refused(store: Store, bucket: str, client: str, per_minute: int) -> None:
     with pytest.raises(InvalidInput, match="rate limit"):
         store.take_rate_token(bucket, client, per_minute=per_minute, now=T0)
+
+
+def test_a_bucket_commits_without_waiting_for_the_disk_and_leaves_the_connection_durable(
+        store: Store) -> None:
+    """A bucket's commit skips the fsync (SQLite: synchronous=NORMAL around it; PostgreSQL:
+    synchronous_commit off); every other transaction on the same pooled connection, the
+    patient's answers among them, still commits with synchronous=FULL."""
+    statements = store._patient
+    sqlite = store.engine.dialect.name == "sqlite"
+    read = "PRAGMA synchronous" if sqlite else "SHOW synchronous_commit"
+    relaxed, durable = (1, 2) if sqlite else ("off", "on")
+    with statements.transaction(durable=False) as cursor:
+        cursor.execute(read)
+        assert cursor.fetchone()[0] == relaxed
+    assert store.take_rate_token("logins", "c1", per_minute=60, now=T0) is None
+    with statements.transaction() as cursor:  # the same connection, back from the pool
+        cursor.execute(read)
+        assert cursor.fetchone()[0] == durable
+    with pytest.raises(RuntimeError), statements.transaction(durable=False):
+        raise RuntimeError("rolled back: the setting is restored all the same")
+    with statements.transaction() as cursor:
+        cursor.execute(read)
+        assert cursor.fetchone()[0] == durable

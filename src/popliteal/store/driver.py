@@ -185,10 +185,9 @@ class PatientStatements:
 
     def take_rate_token(self, cursor: Any, bucket: str, client: str, *, rate: float,
                         capacity: float, now: float) -> float | None:
-        """:func:`popliteal.store.ratelimits.take` on this cursor: None if a token was taken,
-        else the seconds until one is free."""
-        if self._style == "postgresql":  # a lost bucket is only an early refill: no WAL wait
-            cursor.execute("SET LOCAL synchronous_commit TO OFF")
+        """:func:`popliteal.store.ratelimits.take` on this cursor (from
+        ``transaction(durable=False)``: a lost bucket is only an early refill): None if a
+        token was taken, else the seconds until one is free."""
         key = {"bucket": bucket, "client": client}
         cursor.execute(self._bucket_insert, {**key, "tokens": capacity, "updated": now})
         if cursor.rowcount:  # a new client: clear out the buckets long full again
@@ -203,14 +202,25 @@ class PatientStatements:
     # ------------------------------------------------------------------ transactions
 
     @contextmanager
-    def transaction(self) -> Iterator[Any]:
+    def transaction(self, *, durable: bool = True) -> Iterator[Any]:
         """A driver cursor in one transaction: committed when the block ends, rolled back if
-        it raises. SQLite writers of this process queue on the store's lock first."""
+        it raises. SQLite writers of this process queue on the store's lock first.
+
+        ``durable=False``: COMMIT does not wait for the disk (for writes whose loss in a power
+        cut costs nothing, such as a rate-limit bucket). PostgreSQL: ``synchronous_commit``
+        off for this transaction. SQLite: ``synchronous=NORMAL`` set before it begins (SQLite
+        takes no change inside a transaction) and ``FULL`` restored before the connection
+        goes back to the pool; the next durable commit's fsync of the log covers it."""
+        relaxed = not durable and self._style == "sqlite"
         with self._serial:
             connection = self.engine.raw_connection()
             try:
                 cursor = connection.cursor()
                 try:
+                    if relaxed:
+                        cursor.execute("PRAGMA synchronous=NORMAL")
+                    elif not durable:  # PostgreSQL
+                        cursor.execute("SET LOCAL synchronous_commit TO OFF")
                     yield cursor
                 finally:
                     cursor.close()
@@ -219,4 +229,8 @@ class PatientStatements:
                 connection.rollback()
                 raise
             finally:
-                connection.close()  # back to the pool
+                try:
+                    if relaxed:
+                        connection.execute("PRAGMA synchronous=FULL")
+                finally:
+                    connection.close()  # back to the pool

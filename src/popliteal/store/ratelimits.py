@@ -16,10 +16,10 @@ The statements run on the driver's cursor
 (:meth:`popliteal.store.driver.PatientStatements.take_rate_token`), as a patient's answer
 does: every start pays for them, and through the ORM they cost several times more CPU.
 
-A lost update costs nothing worse than a client's bucket refilled early, so PostgreSQL does
-not wait for the WAL flush there (``synchronous_commit`` off for that transaction only).
-SQLite cannot change its ``synchronous`` setting inside a transaction, so it fsyncs as for
-any write.
+A lost update costs nothing worse than a client's bucket refilled early, so the bucket's
+commit does not wait for the disk: ``synchronous_commit`` off for that transaction on
+PostgreSQL, ``synchronous=NORMAL`` around it on SQLite (no fsync; the next durable commit's
+fsync of the log carries it to disk). See ``PatientStatements.transaction(durable=False)``.
 """
 
 from __future__ import annotations

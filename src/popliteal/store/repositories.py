@@ -565,7 +565,7 @@ class Store:
         if not bucket or len(bucket) > 16 or not client or len(client) > 64 or per_minute <= 0:
             raise InvalidInput(f"rate limit: bad bucket {bucket!r}, client or rate {per_minute!r}")
         sql = self._patient
-        with sql.transaction() as cursor:
+        with sql.transaction(durable=False) as cursor:
             return sql.take_rate_token(
                 cursor, bucket, client, rate=per_minute / 60.0,
                 capacity=float(burst if burst is not None else per_minute),
