@@ -54,3 +54,23 @@ def test_patient_routes_work_on_the_event_loop(client: TestClient,
     called = {name for name, _ in calls}
     assert {"start", "answer", "back", "state", "load", "result_json", "delete"} <= called
     assert [name for name, on in calls if not on] == []
+
+
+def test_every_route_is_the_apps_own_not_an_included_routers(client: TestClient) -> None:
+    """The app's router holds the routes themselves (``include_routes``): an included router
+    is matched twice per request after walking every route to check its cache, which cost
+    12 % of the app's instructions. Nothing functional would break if a router were included
+    again, so this guards the choice. Every route still answers at its full path."""
+    from fastapi.routing import APIRoute
+    from starlette.routing import Mount, Route
+
+    app = client.app
+    routes = app.router.routes  # type: ignore[attr-defined]
+    assert routes and all(isinstance(r, APIRoute | Route | Mount) for r in routes), [
+        type(r).__name__ for r in routes if not isinstance(r, APIRoute | Route | Mount)]
+    paths = {r.path for r in routes if isinstance(r, APIRoute)}
+    assert {f"{API}/health", f"{API}/assessments/{{token}}/answers", "/start",
+            "/desk/login"} <= paths
+    assert client.get(f"{API}/health").status_code == 200
+    assert client.get("/").status_code == 200
+    assert client.post(f"{API}/health").status_code == 405  # a path known by another method

@@ -51,7 +51,8 @@ def install_web(app: FastAPI) -> None:
     from popliteal.web import booking, desk, patient
 
     for router in (patient.router, booking.router, desk.router):
-        app.include_router(router)
+        # the routes themselves, not the router: see popliteal.api.app.include_routes
+        app.router.routes.extend(router.routes)
     static = resources.files("popliteal.web") / "static"
     figures = resources.files("popliteal.knowledge") / "data" / "figures"
     app.mount("/static", CachedStaticFiles(directory=str(static)), name="static")

@@ -32,7 +32,7 @@ from pydantic import BaseModel
 
 from popliteal.api import interviews
 from popliteal.api.deps import AssessmentLimit, PatientToken, StoreDep, settings_of, store_of
-from popliteal.api.errors import CONFLICT_RESPONSES, MARKDOWN, ApiError
+from popliteal.api.errors import CONFLICT_RESPONSES, ERROR_RESPONSES, MARKDOWN, ApiError
 from popliteal.api.routes import API_PREFIX
 from popliteal.api.schemas import (
     AnswerAccepted,
@@ -44,7 +44,8 @@ from popliteal.api.schemas import (
     ResultOut,
 )
 
-router = APIRouter(prefix=f"{API_PREFIX}/assessments", tags=["assessments (patient)"])
+router = APIRouter(prefix=f"{API_PREFIX}/assessments", tags=["assessments (patient)"],
+                   responses=ERROR_RESPONSES)
 
 
 def json_response(model: BaseModel, status_code: int = 200) -> Response:

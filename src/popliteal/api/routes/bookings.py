@@ -11,11 +11,12 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from popliteal.api.deps import BookingLimit, StoreDep
-from popliteal.api.errors import ApiError
+from popliteal.api.errors import ERROR_RESPONSES, ApiError
 from popliteal.api.routes import API_PREFIX
 from popliteal.api.schemas import BookingIn, BookingReceived
 
-router = APIRouter(prefix=f"{API_PREFIX}/bookings", tags=["bookings"])
+router = APIRouter(prefix=f"{API_PREFIX}/bookings", tags=["bookings"],
+                   responses=ERROR_RESPONSES)
 
 
 @router.post("", status_code=201, response_model=BookingReceived)

@@ -22,7 +22,7 @@ from popliteal.api.deps import (
     StoreDep,
     csrf_token,
 )
-from popliteal.api.errors import AUTH_RESPONSES, MARKDOWN, ApiError
+from popliteal.api.errors import AUTH_RESPONSES, ERROR_RESPONSES, MARKDOWN, ApiError
 from popliteal.api.routes import API_PREFIX
 from popliteal.api.schemas import (
     AssessmentListItem,
@@ -37,8 +37,10 @@ from popliteal.api.schemas import (
 )
 from popliteal.store import BookingRecord, Store
 
-auth = APIRouter(prefix=f"{API_PREFIX}/auth", tags=["clinician login"])
-router = APIRouter(prefix=f"{API_PREFIX}/clinician", tags=["clinicians"], responses=AUTH_RESPONSES)
+auth = APIRouter(prefix=f"{API_PREFIX}/auth", tags=["clinician login"],
+                 responses=ERROR_RESPONSES)
+router = APIRouter(prefix=f"{API_PREFIX}/clinician", tags=["clinicians"],
+                   responses={**ERROR_RESPONSES, **AUTH_RESPONSES})
 Id = Annotated[int, Path(ge=1, le=2**31 - 1)]
 Limit = Annotated[int, Query(ge=1, le=500)]
 Offset = Annotated[int, Query(ge=0, le=1_000_000)]

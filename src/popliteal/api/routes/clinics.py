@@ -6,11 +6,13 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query
 
+from popliteal.api.errors import ERROR_RESPONSES
 from popliteal.api.routes import API_PREFIX
 from popliteal.api.schemas import NearestOut
 from popliteal.clinics import Branch, load_branches, nearest_branches
 
-router = APIRouter(prefix=f"{API_PREFIX}/clinics", tags=["clinics"])
+router = APIRouter(prefix=f"{API_PREFIX}/clinics", tags=["clinics"],
+                   responses=ERROR_RESPONSES)
 
 
 @router.get("", response_model=list[Branch])
