@@ -195,3 +195,19 @@ def test_other_knowledge_bases_equal_the_reference(mini_kb) -> None:  # type: ig
         args = dict(age=rng.randint(0, 120), sex=rng.choice(["female", "male"]),
                     answers=answers, kb=mini_kb, with_care=False)
         same(assess(**args), ref_assess(**args))  # type: ignore[arg-type]
+
+
+def test_reasons_are_shared_frozen_instances_that_validation_accepts_as_they_are() -> None:
+    """Each (condition, answer)'s Contribution is built once and shared by every result
+    (validating ~200 of them as data was a third of ``assess``): frozen, so no result can
+    change what another shows."""
+    from pydantic import ValidationError
+
+    answers = {"calf_swelling": "yes", "long_travel": "yes"}
+    first = assess(50, "female", answers=answers)
+    second = assess(61, "male", answers=answers)
+    reason = next(c.reasons_for[0] for c in first.conditions if c.reasons_for)
+    shared = [r for c in second.conditions for r in c.reasons_for if r == reason]
+    assert shared and all(r is reason for r in shared)
+    with pytest.raises(ValidationError):
+        reason.likelihood_ratio = 99.0

@@ -28,7 +28,7 @@ from popliteal.engine import (
     rank_arrays,
 )
 from popliteal.knowledge import FindingKind, KnowledgeBase, get_knowledge_base
-from popliteal.results import AssessmentResult
+from popliteal.results import AssessmentResult, Contribution
 from popliteal.triage import triage
 
 IndexArray = npt.NDArray[np.intp]
@@ -201,30 +201,32 @@ class _ReasonTables:
 
     An answer is keyed ``2 * column + present``. The ratios are the ones ``rank`` computes
     (P(answer | condition) / P(answer | baseline), the same float64 division) passed through
-    Python's ``round(.., 3)``. Each (condition, answer)'s ``Contribution`` data is built on
-    first use and kept (it is only ever read, by validation).
+    Python's ``round(.., 3)``. Each (condition, answer)'s ``Contribution`` is built on first
+    use and kept: it is frozen, and a result's validation accepts the instance as it is (191
+    of them in a typical result; validating them as data was a third of ``assess``).
     """
 
     model: CompiledModel
     rounded: FloatArray  # (C, 2F)
-    data: npt.NDArray[np.object_]  # (C, 2F): dict or None
+    data: npt.NDArray[np.object_]  # (C, 2F): Contribution or None
 
-    def gather(self, ci: IndexArray, key: IndexArray) -> list[dict[str, Any]]:
-        items: list[dict[str, Any] | None] = self.data[ci, key].tolist()
+    def gather(self, ci: IndexArray, key: IndexArray) -> list[Contribution]:
+        items: list[Contribution | None] = self.data[ci, key].tolist()
         if None in items:
             for n, (c, k) in enumerate(zip(ci.tolist(), key.tolist(), strict=True)):
                 if items[n] is None:
                     items[n] = self.data[c, k] = self._contribution(c, k)
         return items  # type: ignore[return-value]
 
-    def _contribution(self, ci: int, key: int) -> dict[str, Any]:
+    def _contribution(self, ci: int, key: int) -> Contribution:
         model = self.model
         j, present = divmod(key, 2)
         fid = model.finding_ids[j]
-        return {"finding": fid, "label": model.kb.findings[fid].label,
-                "present": bool(present), "likelihood_ratio": float(self.rounded[ci, key]),
-                "p_condition": float(model.p_yes[ci, j]),
-                "p_baseline": float(model.background[j])}
+        return Contribution(finding=fid, label=model.kb.findings[fid].label,
+                            present=bool(present),
+                            likelihood_ratio=float(self.rounded[ci, key]),
+                            p_condition=float(model.p_yes[ci, j]),
+                            p_baseline=float(model.background[j]))
 
 
 @lru_cache(maxsize=4)

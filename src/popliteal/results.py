@@ -45,7 +45,14 @@ class FindingResult(Model):
 
 
 class Contribution(Model):
-    """How one answer moved one condition: a likelihood ratio a clinician can check."""
+    """How one answer moved one condition: a likelihood ratio a clinician can check.
+
+    Frozen: one instance per (condition, answer) and knowledge base is built once and shared
+    by every result that shows it (``popliteal.assessment``), so a result's validation
+    accepts it as it is instead of checking ~200 of them again each time.
+    """
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
 
     finding: str
     label: str
