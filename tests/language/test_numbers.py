@@ -24,6 +24,10 @@ from popliteal.language import numbers as n
         ("Aching for the past 2-3 weeks.", 17.5),
         ("Hurt it this morning.", 0),
         ("It has been painful for about a week", 7),
+        # a crash dates the injury, though a vehicle is named just before the time
+        ("Car accident 2 weeks ago, now pain behind my knee.", 14),
+        ("Pain behind my knee since a car accident two weeks ago.", 14),
+        ("I was hit by a bus 3 days ago and my knee hurts.", 3),
     ],
 )
 def test_days_since_onset(text: str, days: float) -> None:
@@ -43,6 +47,8 @@ def test_days_since_onset(text: str, days: float) -> None:
         "My marathon is in 2 weeks.",
         "I flew 14 hours.",
         "and then it was fine",
+        "A long car journey 2 days ago.",  # the journey's time, not the pain's
+        "I took the train 5 days ago.",
     ],
 )
 def test_not_an_onset(text: str) -> None:

@@ -61,9 +61,15 @@ _NOT_ONSET_AFTER = re.compile(
     r"on the plane|on a plane|later|from now|before the)\b", re.I)
 _NOT_ONSET_BEFORE = re.compile(
     r"\b(every|in|within|aged?|about to|next|times|once|twice|per|nights|days|mornings|"
-    r"evenings|sessions|shifts|hours|games|matches|classes)\s*$|"
+    r"evenings|sessions|shifts|hours|games|matches|classes)\s*$", re.I)
+#: A journey said just before the time: "a 10-hour flight 3 days ago" dates the journey.
+_TRAVEL_BEFORE = re.compile(
     r"\b(flew|flight|flights|flying|drove|driving|drive|bus|coach|train|plane|car|travel\w*|"
     r"journey|trip)\b[^.!?\n]{0,20}$", re.I)
+#: ... unless the vehicle crashed: "a car accident 2 weeks ago", "hit by a bus 3 days ago"
+#: date the injury, which is the onset.
+_CRASH = re.compile(r"\b(accident|crash\w*|collision|collided|hit by|knocked (?:down|over) by|"
+                    r"run over|ran over|fell off|came off)\b", re.I)
 
 
 @dataclass(frozen=True)
@@ -229,7 +235,9 @@ def times_ago(text: str) -> list[NumberMention]:
 
 def _onset_context(text: str, m: re.Match[str], is_ago: bool) -> bool:
     before, after = text[max(0, m.start() - 40):m.start()], text[m.end():m.end() + 25]
-    if _NOT_ONSET_AFTER.search(after) or _NOT_ONSET_BEFORE.search(before):
+    journey = _TRAVEL_BEFORE.search(before)
+    if _NOT_ONSET_AFTER.search(after) or _NOT_ONSET_BEFORE.search(before) or (
+            journey and not _CRASH.search(before)):
         if not re.search(r"\b(last|past)\s*$", before, re.I):
             return False
     if is_ago:
