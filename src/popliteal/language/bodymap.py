@@ -454,10 +454,12 @@ class BodyRules:
     # ------------------------------------------------------------------ regions
 
     def _regions(self, doc: Doc) -> dict[int, int]:
-        """Part words used as a region of another part: token -> start of its "of ...".
+        """Part words used as a region of another part: token -> start of its "of ..."
+        (past the end of the text when it is "of it": no span holds the part it means).
 
         "back" in "back of my knee", "front and back of the knee", "back and sides of my
-        calf"; not in "lower back and back of my knee" (the first is the lower back).
+        calf", "the back of it"; not in "lower back and back of my knee" (the first is the
+        lower back).
         """
         out: dict[int, int] = {}
         n = len(doc)
@@ -472,10 +474,16 @@ class BodyRules:
                 norm = doc[j].norm_
                 if norm == "of":
                     k = j + 1
-                    while k < n and k <= j + 3 and doc[k].norm_ in self.fillers:
+                    while k < n and k <= j + 3 and doc[k].norm_ in self.fillers \
+                            and doc[k].norm_ not in self.pronouns:
                         k += 1
                     if k < n and doc[k].norm_ in self.part_nouns:
                         out[i] = j
+                    elif k < n and doc[k].norm_ in self.pronouns:
+                        # "the back of it": "it" stands for a part named before (no one
+                        # says that of their own lower back), and no phrase names that
+                        # part, so no span may use the word as the part (see keep_parts)
+                        out[i] = n + 1
                     break
                 if norm not in ("and", "or", "&", "/", ","):
                     break
