@@ -66,3 +66,20 @@ def test_knee_bending_backwards_is_still_read() -> None:
     found = extract_findings("My knee bends backwards too much when I stand.",
                              load_knowledge_base()).get("knee_hyperextends_wobbly")
     assert found is not None and found.present is True
+
+
+@pytest.mark.parametrize("text", ["Climbing stairs hurts my knee.",
+                                  "It hurts my leg when I kneel.",
+                                  "Running downhill hurts my knee a lot."])
+def test_a_verb_in_the_present_is_pain_not_an_injury(text: str) -> None:
+    """The packaged catalogue's "hurt my knee" is an event ("I hurt my knee"); it and "hurts"
+    share one normal form, so modifier_policy.yaml's present_tense drops the match."""
+    found = extract_findings(text, load_knowledge_base())
+    assert found.get("injury") is None and found.get("old_knee_injury") is None, text
+
+
+@pytest.mark.parametrize("text", ["I hurt my knee playing football.",
+                                  "Hurt my knee last week, now pain behind it."])
+def test_the_same_verb_in_the_past_is_still_an_injury(text: str) -> None:
+    found = extract_findings(text, load_knowledge_base()).get("injury")
+    assert found is not None and found.present, text

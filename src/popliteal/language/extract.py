@@ -166,7 +166,8 @@ def read_doc(text: str, clean: str, doc: Doc, kb: KnowledgeBase, pipe: LanguageP
             candidates += [_Candidate(f, sentence_of(ent.start), weak=True)
                            for f in _from_normal(ent, rule, text, kb, pipe, patient)]
             continue
-        finding = _from_target(ent, text, kb, pipe, patient)
+        finding = None if _said_in_present(ent) else _from_target(ent, text, kb, pipe,
+                                                                     patient)
         candidate = None if finding is None else _Candidate(finding, sentence_of(ent.start))
         said.append((ent, candidate))
         if candidate is not None:
@@ -417,6 +418,13 @@ def _time_of(ent: Span, times: list[NumberMention], max_gap: int, comma_gap: int
 
 
 _AND = frozenset({"and", "or", "&", "plus"})
+
+
+def _said_in_present(ent: Span) -> bool:
+    """A past event's phrase matched on its verb in the present ("stairs hurts my knee"):
+    the policy's ``present_tense`` table."""
+    rule = _policy().get("present_tense")
+    return bool(rule) and ent.label_ in rule["findings"] and ent[0].lower_ in rule["forms"]
 
 
 @lru_cache(maxsize=1)
