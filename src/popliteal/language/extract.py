@@ -423,8 +423,8 @@ _AND = frozenset({"and", "or", "&", "plus"})
 def _said_in_present(ent: Span) -> bool:
     """A past event's phrase matched on its verb in the present ("stairs hurts my knee"):
     the policy's ``present_tense`` table."""
-    rule = _policy().get("present_tense")
-    return bool(rule) and ent.label_ in rule["findings"] and ent[0].lower_ in rule["forms"]
+    rule: dict[str, list[str]] = _policy().get("present_tense") or {}
+    return ent.label_ in rule.get("findings", ()) and ent[0].lower_ in rule.get("forms", ())
 
 
 @lru_cache(maxsize=1)
