@@ -421,10 +421,10 @@ _AND = frozenset({"and", "or", "&", "plus"})
 
 
 def _said_in_present(ent: Span) -> bool:
-    """A past event's phrase matched on its verb in the present ("stairs hurts my knee"):
-    the policy's ``present_tense`` table."""
-    rule: dict[str, list[str]] = _policy().get("present_tense") or {}
-    return ent.label_ in rule.get("findings", ()) and ent[0].lower_ in rule.get("forms", ())
+    """A past event's phrase matched on its verb in the present ("stairs hurts my knee",
+    "my knee twists"): the policy's ``present_tense`` table."""
+    forms: list[str] = (_policy().get("present_tense") or {}).get(ent.label_) or []
+    return any(token.lower_ in forms for token in ent)
 
 
 @lru_cache(maxsize=1)
