@@ -74,6 +74,7 @@ def test_knee_bending_backwards_is_still_read() -> None:
     ("Running downhill hurts my knee a lot.", "injury"),
     ("My knee twists when I turn quickly.", "twisting_injury"),
     ("It pops when I squat.", "pop_at_injury"),
+    ("My knee bends backwards sometimes.", "hyperextension_injury"),
 ])
 def test_a_verb_in_the_present_is_no_past_event(text: str, event: str) -> None:
     """The packaged catalogue's "hurt my knee", "knee twisted" and "pop" name an event; the
@@ -87,6 +88,7 @@ def test_a_verb_in_the_present_is_no_past_event(text: str, event: str) -> None:
     ("Hurt my knee last week, now pain behind it.", "injury"),
     ("My knee twisted when I landed.", "twisting_injury"),
     ("I felt a pop and my knee swelled up.", "pop_at_injury"),
+    ("My knee bent backwards in a tackle on Saturday.", "hyperextension_injury"),
 ])
 def test_the_same_verb_in_the_past_is_still_the_event(text: str, event: str) -> None:
     found = extract_findings(text, load_knowledge_base()).get(event)
