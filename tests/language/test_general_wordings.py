@@ -75,6 +75,9 @@ def test_knee_bending_backwards_is_still_read() -> None:
     ("My knee twists when I turn quickly.", "twisting_injury"),
     ("It pops when I squat.", "pop_at_injury"),
     ("My knee bends backwards sometimes.", "hyperextension_injury"),
+    ("It hurts when I land from a jump.", "landing_injury"),
+    ("Every time I push off it hurts.", "pushoff_injury"),
+    ("It hurts when I twist my knee.", "twisting_injury"),
 ])
 def test_a_verb_in_the_present_is_no_past_event(text: str, event: str) -> None:
     """The packaged catalogue's "hurt my knee", "knee twisted" and "pop" name an event; the
@@ -89,6 +92,9 @@ def test_a_verb_in_the_present_is_no_past_event(text: str, event: str) -> None:
     ("My knee twisted when I landed.", "twisting_injury"),
     ("I felt a pop and my knee swelled up.", "pop_at_injury"),
     ("My knee bent backwards in a tackle on Saturday.", "hyperextension_injury"),
+    ("It started when I landed badly from a jump.", "landing_injury"),
+    ("The pain struck when I pushed off.", "pushoff_injury"),
+    ("It started when I twisted my knee at futsal.", "twisting_injury"),
 ])
 def test_the_same_verb_in_the_past_is_still_the_event(text: str, event: str) -> None:
     found = extract_findings(text, load_knowledge_base()).get(event)

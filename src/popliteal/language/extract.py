@@ -166,8 +166,8 @@ def read_doc(text: str, clean: str, doc: Doc, kb: KnowledgeBase, pipe: LanguageP
             candidates += [_Candidate(f, sentence_of(ent.start), weak=True)
                            for f in _from_normal(ent, rule, text, kb, pipe, patient)]
             continue
-        finding = None if _said_in_present(ent) else _from_target(ent, text, kb, pipe,
-                                                                     patient)
+        finding = None if _said_in_present(ent, pipe) else _from_target(ent, text, kb, pipe,
+                                                                           patient)
         candidate = None if finding is None else _Candidate(finding, sentence_of(ent.start))
         said.append((ent, candidate))
         if candidate is not None:
@@ -420,11 +420,22 @@ def _time_of(ent: Span, times: list[NumberMention], max_gap: int, comma_gap: int
 _AND = frozenset({"and", "or", "&", "plus"})
 
 
-def _said_in_present(ent: Span) -> bool:
-    """A past event's phrase matched on its verb in the present ("stairs hurts my knee",
-    "my knee twists"): the policy's ``present_tense`` table."""
-    forms: list[str] = (_policy().get("present_tense") or {}).get(ent.label_) or []
-    return any(token.lower_ in forms for token in ent)
+def _said_in_present(ent: Span, pipe: LanguagePipeline) -> bool:
+    """A past event's phrase matched on its verb in the present: "stairs hurts my knee",
+    "my knee twists" (the policy's ``present_tense``), or an injury's mechanism said as the
+    pain's trigger, "it hurts when I land" (``trigger_not_event``)."""
+    policy = _policy()
+    forms: list[str] = (policy.get("present_tense") or {}).get(ent.label_) or []
+    if any(token.lower_ in forms for token in ent):
+        return True
+    rule: dict[str, list[str]] = policy.get("trigger_not_event") or {}
+    if ent.label_ not in rule.get("findings", ()) or ent.start < 2:
+        return False
+    doc = ent.doc
+    first = ent[0].lower_
+    past = first.endswith("ed") or first in pipe.lexicon.irregular
+    return (not past and doc[ent.start - 1].lower_ in rule.get("subjects", ())
+            and doc[ent.start - 2].lower_ in rule.get("triggers", ()))
 
 
 @lru_cache(maxsize=1)
