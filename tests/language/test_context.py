@@ -90,6 +90,25 @@ def test_todays_injury_is_an_injury(kb: KnowledgeBase) -> None:
     assert result.get("old_knee_injury") is None
 
 
+@pytest.mark.parametrize("text", ["I twisted my knee when I was playing futsal.",
+                                  "My knee bent backwards when I was tackled."])
+def test_when_i_was_doing_something_is_when_this_injury_happened(
+        text: str, catalogue: KnowledgeBase) -> None:
+    result = read(text, catalogue)
+    assert result.get("old_knee_injury") is None, result.findings
+    assert any(f.present and not f.modifiers and f.id in ("twisting_injury",
+                                                          "hyperextension_injury")
+               for f in result.findings), result.findings
+
+
+@pytest.mark.parametrize("text", ["When I was younger I tore my ACL.",
+                                  "When I was a kid I twisted my knee badly.",
+                                  "As a teenager I injured my knee."])
+def test_when_i_was_young_is_still_history(text: str, catalogue: KnowledgeBase) -> None:
+    old = read(text, catalogue).get("old_knee_injury")
+    assert old is not None and old.present, text
+
+
 def test_history_does_not_leak_past_a_new_clause(kb: KnowledgeBase) -> None:
     result = read("I twisted my knee years ago, now it is swollen.", kb)
     assert result.get("knee_swelling").modifiers == []  # type: ignore[union-attr]
