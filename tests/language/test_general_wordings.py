@@ -99,3 +99,16 @@ def test_a_verb_in_the_present_is_no_past_event(text: str, event: str) -> None:
 def test_the_same_verb_in_the_past_is_still_the_event(text: str, event: str) -> None:
     found = extract_findings(text, load_knowledge_base()).get(event)
     assert found is not None and found.present, text
+
+
+@pytest.mark.parametrize("text", ["I can't fully straighten my knee since the fall.",
+                                  "After a fall on the stairs my knee is swollen.",
+                                  "Since my fall last week, the back of my knee hurts."])
+def test_a_fall_said_as_a_noun_is_a_fall(text: str) -> None:
+    """The catalogue named a fall by its verb ("I fell", "had a fall"); the noun after
+    "since", "after" or "from" is the same event, and "a fall on the stairs" is no pain
+    on stairs."""
+    found = extract_findings(text, load_knowledge_base())
+    fall = found.get("fall_or_direct_blow")
+    assert fall is not None and fall.present, text
+    assert found.get("pain_on_stairs") is None, text
