@@ -112,3 +112,14 @@ def test_a_fall_said_as_a_noun_is_a_fall(text: str) -> None:
     fall = found.get("fall_or_direct_blow")
     assert fall is not None and fall.present, text
     assert found.get("pain_on_stairs") is None, text
+
+
+@pytest.mark.parametrize(("text", "finding_id"), [
+    ("The swelling came on straight away after the injury.", "swelling_within_hours"),
+    ("My knee was swollen straight away.", "swelling_within_hours"),
+    ("The pain is worse in the morning and eases after I walk around.",
+     "morning_stiffness_short"),
+])
+def test_everyday_wordings_of_catalogue_findings(text: str, finding_id: str) -> None:
+    found = extract_findings(text, load_knowledge_base()).get(finding_id)
+    assert found is not None and found.present, text
