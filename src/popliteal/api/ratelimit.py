@@ -5,8 +5,9 @@ assessment, logging in, a booking request) are where abuse costs most (storage, 
 guessing, a flood of names and phone numbers in front of the clinic's team). Buckets kept in
 each process's memory let a client go N times as fast behind ``--workers N`` or N machines;
 the database is what they all share. The address is stored only as an HMAC with the server's
-secret key (so processes must share ``POPLITEAL_SECRET_KEY``, as they must for sessions), and
-a bucket idle for a day is deleted.
+secret key (so processes must share ``POPLITEAL_SECRET_KEY``, as they must for the forms'
+CSRF tokens: the workers of one ``popliteal serve`` do, separate servers need it set), and a
+bucket idle for a day is deleted.
 
 Behind a reverse proxy, start uvicorn with ``--proxy-headers`` and ``--forwarded-allow-ips``
 so the client address is the patient's, not the proxy's.

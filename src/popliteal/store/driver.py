@@ -29,6 +29,7 @@ from typing import Any, cast
 from sqlalchemy import Column, Engine, Table
 
 from popliteal.store import ratelimits
+from popliteal.store.db import SQLITE_SYNCHRONOUS
 from popliteal.store.models import Answer, Assessment, AuditEntry
 from popliteal.store.records import AnswerRecord, AssessmentRecord
 
@@ -209,7 +210,8 @@ class PatientStatements:
         ``durable=False``: COMMIT does not wait for the disk (for writes whose loss in a power
         cut costs nothing, such as a rate-limit bucket). PostgreSQL: ``synchronous_commit``
         off for this transaction. SQLite: ``synchronous=NORMAL`` set before it begins (SQLite
-        takes no change inside a transaction) and ``FULL`` restored before the connection
+        takes no change inside a transaction) and the connections' setting
+        (``db.SQLITE_SYNCHRONOUS``, ``FULL``) restored before the connection
         goes back to the pool; the next durable commit's fsync of the log covers it."""
         relaxed = not durable and self._style == "sqlite"
         with self._serial:
@@ -231,6 +233,6 @@ class PatientStatements:
             finally:
                 try:
                     if relaxed:
-                        connection.execute("PRAGMA synchronous=FULL")
+                        connection.execute(SQLITE_SYNCHRONOUS)
                 finally:
                     connection.close()  # back to the pool
