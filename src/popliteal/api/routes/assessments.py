@@ -32,6 +32,7 @@ from pydantic import BaseModel
 
 from popliteal.api import interviews
 from popliteal.api.deps import AssessmentLimit, PatientToken, StoreDep, settings_of, store_of
+from popliteal.api.direct import DirectRoute
 from popliteal.api.errors import CONFLICT_RESPONSES, ERROR_RESPONSES, MARKDOWN, ApiError
 from popliteal.api.routes import API_PREFIX
 from popliteal.api.schemas import (
@@ -67,7 +68,6 @@ async def get_assessment(token: PatientToken, request: Request) -> Response:
     return json_response(interviews.state(store_of(request), token))
 
 
-@router.post("/{token}/answers", response_model=AnswerAccepted, responses=CONFLICT_RESPONSES)
 async def answer_question(token: PatientToken, body: AnswerIn, request: Request) -> Response:
     """Answer the next question, or change an earlier answer by sending its id again.
 
@@ -77,6 +77,14 @@ async def answer_question(token: PatientToken, body: AnswerIn, request: Request)
         store_of(request), token, body.id, body.answer, body.expected_seq,
         limit=settings_of(request).max_answers_per_assessment)
     return json_response(AnswerAccepted(seq=seq, **fields))
+
+
+# Most of the API's requests: served by DirectRoute, which skips FastAPI's general request
+# handling for well-formed requests (popliteal.api.direct). (The decorators cannot choose a
+# route class for one route.)
+router.add_api_route("/{token}/answers", answer_question, methods=["POST"],
+                     response_model=AnswerAccepted, responses=CONFLICT_RESPONSES,
+                     route_class_override=DirectRoute)
 
 
 @router.post("/{token}/back", response_model=AnswerAccepted, responses=CONFLICT_RESPONSES)
