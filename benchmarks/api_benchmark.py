@@ -1,8 +1,9 @@
 """API benchmark: whole assessments through HTTP beside a trivial endpoint, in the same run.
 
-Starts ``popliteal serve`` (``--workers`` processes; by default a temporary SQLite file in WAL
-mode with synchronous=FULL, so every answer is fsynced before it is acknowledged) on a free
-loopback port, then, with the same client and concurrency, drives:
+Starts ``popliteal serve`` (``--workers`` processes, by default one per core as the deployment
+is documented; a temporary SQLite file in WAL mode unless ``--database-url`` says otherwise,
+every answer flushed to disk before it is acknowledged) on a free loopback port, then, with
+the same client and concurrency, drives:
 
 - ``--assessments`` whole assessments, each patient with a text of their own (so the
   language layer's per-text cache never helps): start (POST), every answer (POST) until the
@@ -21,14 +22,16 @@ many voluntary switches mean threads waiting on each other, for the GIL). The CP
 does not depend on the client: the client (httpx in threads) runs on the same machine,
 competes for its cores, and caps the trivial endpoint's rate, which flatters the throughput
 ratio.
-Run: .venv/bin/python benchmarks/api_benchmark.py [--assessments 200] [--concurrency 4]
-     [--workers 1] [--rounds 4] [--database-url postgresql+psycopg2://...]
+Run: .venv/bin/python benchmarks/api_benchmark.py [--assessments 200] [--workers CORES]
+     [--concurrency 4*WORKERS] [--rounds 4] [--database-url postgresql+psycopg2://...]
+(``--workers 1`` measures a single process, which waits for its own fsyncs.)
 """
 
 from __future__ import annotations
 
 import argparse
 import itertools
+import os
 import random
 import statistics
 import sys
@@ -176,9 +179,11 @@ def pct(values: list[float], q: float) -> float:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--assessments", type=int, default=200)
-    parser.add_argument("--concurrency", type=int, default=4)
+    parser.add_argument("--concurrency", type=int, default=None,
+                        help="client threads (default: 4 per server process)")
     parser.add_argument("--seed", type=int, default=7)
-    parser.add_argument("--workers", type=int, default=1, help="server processes")
+    parser.add_argument("--workers", type=int, default=min(16, os.cpu_count() or 1),
+                        help="server processes (default: one per core, as deployed)")
     parser.add_argument("--rounds", type=int, default=4,
                         help="assessments and /health alternate this many times (the machine's "
                              "speed drifts; alternating exposes both to the same drift)")
@@ -186,6 +191,8 @@ def main() -> int:
                         help="default: a temporary SQLite file (WAL); a PostgreSQL URL gets "
                              "real rows written into that database")
     args = parser.parse_args()
+    if args.concurrency is None:
+        args.concurrency = 4 * args.workers
     if not 1 <= args.assessments <= 2000 or not 1 <= args.concurrency <= 64 or not (
             1 <= args.workers <= 16) or not 1 <= args.rounds <= min(20, args.assessments):
         parser.error("--assessments 1-2000, --concurrency 1-64, --workers 1-16, "
@@ -220,7 +227,7 @@ def main() -> int:
 
     a_rps, h_rps = len(a_timings) / a_elapsed, len(h_timings) / h_elapsed
     database = ("PostgreSQL" if args.database_url and args.database_url.startswith("postgresql")
-                else "SQLite (WAL, synchronous=FULL)")
+                else "SQLite (WAL, every answer flushed before it is acknowledged)")
     print(f"server: {args.workers} uvicorn process(es), {database}; client: httpx, "
           f"concurrency {args.concurrency}; python {sys.version.split()[0]}")
     print(f"assessments: {args.assessments} whole assessments, {len(a_timings)} requests "

@@ -8,6 +8,9 @@ Why these SQLite settings (applied to every new connection):
   WAL is in the OS page cache), but a power cut or OS crash can lose the last commits. We tell
   a patient "answer saved" only after COMMIT returns, so that promise must hold whatever dies;
   FULL fsyncs the WAL at every commit. One answer a few seconds apart makes the cost invisible.
+  (The patient's hot-path writes, :class:`popliteal.store.driver.PatientStatements`, keep the
+  same promise another way: they commit with ``NORMAL`` and flush the WAL themselves after
+  letting go of the write lock, before they return.)
 - ``foreign_keys=ON``: SQLite ignores foreign keys unless asked, and both ON DELETE CASCADE
   (answers of a deleted assessment) and ON DELETE SET NULL (bookings) depend on them.
 - ``busy_timeout``: a second process waits for the write lock instead of failing at once.
