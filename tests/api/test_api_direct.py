@@ -129,3 +129,10 @@ def test_the_answer_route_is_served_directly(db_url: str) -> None:
               if getattr(r, "path", "") == "/api/v1/assessments/{token}/answers"]
     assert len(routes) == 1 and isinstance(routes[0], DirectRoute)
     assert routes[0].plan is not None and routes[0].plan.body_model is AnswerIn
+
+
+def test_an_endpoint_without_annotations_is_left_to_fastapi() -> None:
+    async def untyped(token, body) -> Response:  # type: ignore[no-untyped-def]
+        return Response()
+
+    assert Plan.of(untyped, {"token"}) is None

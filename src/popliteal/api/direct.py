@@ -64,10 +64,11 @@ class Plan:
         request_name = None
         for name, parameter in inspect.signature(endpoint).parameters.items():
             annotation = hints.get(name)
+            if annotation is None or parameter.kind not in (parameter.POSITIONAL_OR_KEYWORD,
+                                                            parameter.KEYWORD_ONLY):
+                return None
             bare = typing.get_origin(annotation) is typing.Annotated and typing.get_args(
                 annotation)[0] or annotation
-            if parameter.kind not in (parameter.POSITIONAL_OR_KEYWORD, parameter.KEYWORD_ONLY):
-                return None
             if bare is Request:
                 request_name = name
             elif name in path_names and bare is str:
