@@ -103,10 +103,39 @@ def test_when_i_was_doing_something_is_when_this_injury_happened(
 
 @pytest.mark.parametrize("text", ["When I was younger I tore my ACL.",
                                   "When I was a kid I twisted my knee badly.",
-                                  "As a teenager I injured my knee."])
+                                  "As a teenager I injured my knee.",
+                                  "When I was in school I hurt my knee.",
+                                  "When I was younger I hurt my knee playing rugby."])
 def test_when_i_was_young_is_still_history(text: str, catalogue: KnowledgeBase) -> None:
     old = read(text, catalogue).get("old_knee_injury")
     assert old is not None and old.present, text
+
+
+@pytest.mark.parametrize("text", ["I hurt my knee playing futsal last week.",
+                                  "Yesterday I hurt my knee.",
+                                  "I used to run, I hurt my knee last month."])
+def test_i_hurt_my_knee_without_a_history_cue_is_todays_injury(
+        text: str, catalogue: KnowledgeBase) -> None:
+    """'I hurt' no longer ends a clause (so that a history cue before it reaches it); an
+    injury told without one, or after a new clause, is still today's."""
+    result = read(text, catalogue)
+    assert result.get("old_knee_injury") is None, result.findings
+    injury = result.get("injury")
+    assert injury is not None and injury.present and not injury.modifiers, result.findings
+
+
+@pytest.mark.parametrize("text", ["When I was younger I injured my knee, and now it is swollen.",
+                                  "When I was in school I hurt my knee, and now it is swollen."])
+def test_history_does_not_reach_a_finding_said_in_the_next_clause(
+        text: str, catalogue: KnowledgeBase) -> None:
+    """"knee, and now it is swollen" is matched as one target starting inside the history
+    cue's clause; the swelling is said in the next clause, which the cue does not reach."""
+    result = read(text, catalogue)
+    old = result.get("old_knee_injury")
+    assert old is not None and old.present and "historical" in old.modifiers, result.findings
+    swelling = result.get("knee_swelling")
+    assert swelling is not None and swelling.present and swelling.modifiers == [], \
+        result.findings
 
 
 def test_history_does_not_leak_past_a_new_clause(kb: KnowledgeBase) -> None:

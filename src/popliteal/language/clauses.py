@@ -58,6 +58,12 @@ _TIED_NEXT = re.compile(r"\s*(?:ever since|since then|since that|after that|from
 _WORD = re.compile(r"[a-z']+", re.I)
 
 
+def has_clause_break(text: str) -> bool:
+    """Whether ``text`` holds a clause break: punctuation, "but", "because" ..., or an "and"
+    that brings a new subject ("... and now it is swollen")."""
+    return _BREAK.search(text) is not None
+
+
 def about_symptoms(text: str, start: int, end: int,
                    others: Sequence[tuple[int, int]] = ()) -> bool:
     """Whether the time at ``text[start:end]`` says when the symptoms (or injury) began.

@@ -28,6 +28,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
 from popliteal.language.bodymap import ECHO_PREFIX, normal_label
+from popliteal.language.clauses import has_clause_break
 from popliteal.language.context import MODIFIER_NAMES, PLANNED
 from popliteal.language.errors import validate_text
 from popliteal.language.lexicon import normalise_text
@@ -237,7 +238,8 @@ def patient_relative(text: str) -> str | None:
 
 
 def _modifiers(ent: Span, pipe: LanguagePipeline, patient: str | None = None) -> set[str]:
-    """Modifier names for ``ent``, ignoring modifiers farther than their reach.
+    """Modifier names for ``ent``, ignoring modifiers farther than their reach, and those
+    whose clause ``ent`` runs on out of (see :func:`_runs_past`).
 
     A family cue naming the patient (see :func:`patient_relative`) is not family history.
     """
@@ -250,10 +252,27 @@ def _modifiers(ent: Span, pipe: LanguagePipeline, patient: str | None = None) ->
         if name == "family" and patient is not None and any(
                 _RELATIVES.get(t.lower_) == patient for t in ent.doc[m_start:m_end]):
             continue
+        if _runs_past(ent, mod.scope_span, before=m_end <= ent.start,
+                      after=ent.end <= m_start):
+            continue
         gap = ent.start - m_end if m_end <= ent.start else m_start - ent.end
         if gap <= pipe.context.reach(mod.category.upper(), mod.rule.literal):
             out.add(name)
     return out
+
+
+def _runs_past(ent: Span, scope: tuple[int, int], *, before: bool, after: bool) -> bool:
+    """Whether ``ent`` runs on past the end of a cue's scope into another clause: a target
+    matched across a clause break ("when I was younger I injured my knee, and now it is
+    swollen": "knee ... swollen") says its finding in the clause the cue does not reach. A
+    scope cut short otherwise (by its own length) is no reason: "I think the pain might
+    shoot down to my knee" stays uncertain."""
+    scope_start, scope_end = scope
+    if before and ent.end > scope_end:
+        return has_clause_break(ent.doc[max(scope_end, ent.start):ent.end].text)
+    if after and ent.start < scope_start:
+        return has_clause_break(ent.doc[ent.start:min(scope_start, ent.end)].text)
+    return False
 
 
 def _from_normal(ent: Span, rule: int, text: str, kb: KnowledgeBase, pipe: LanguagePipeline,
