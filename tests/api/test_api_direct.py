@@ -14,7 +14,7 @@ import json
 from typing import Annotated, Any
 
 from api_helpers import make_settings
-from fastapi import Body, FastAPI, Request, Response
+from fastapi import APIRouter, Body, Depends, FastAPI, Request, Response
 from fastapi.responses import JSONResponse
 from fastapi.testclient import TestClient
 from hypothesis import HealthCheck, given, settings
@@ -136,3 +136,27 @@ def test_an_endpoint_without_annotations_is_left_to_fastapi() -> None:
         return Response()
 
     assert Plan.of(untyped, {"token"}) is None
+
+
+def test_a_route_with_dependencies_is_left_to_fastapi() -> None:
+    """A dependency (a login, a rate limit), on the route or its router, is never skipped."""
+    calls: list[str] = []
+
+    async def guard() -> None:
+        calls.append("guard")
+
+    app = FastAPI()
+    app.router.add_api_route("/guarded/{token}/answers", echo, methods=["POST"],
+                             dependencies=[Depends(guard)], route_class_override=DirectRoute)
+    router = APIRouter(dependencies=[Depends(guard)], route_class=DirectRoute)
+    router.add_api_route("/router/{token}/answers", echo, methods=["POST"])
+    app.router.routes.extend(router.routes)
+    body = json.dumps({"id": "calf_swelling", "answer": "yes"}).encode()
+    with TestClient(app) as client:
+        for path in ("/guarded/tok/answers", "/router/tok/answers"):
+            response = client.post(path, content=body,
+                                   headers={"content-type": "application/json"})
+            assert response.status_code == 200
+    assert calls == ["guard", "guard"]
+    assert all(getattr(r, "plan", None) is None for r in app.router.routes
+               if isinstance(r, DirectRoute))

@@ -19,7 +19,8 @@ compares the responses.
 
 Endpoints it can serve: ``async def``, returning a ``Response``, with parameters that are
 path parameters (``str``, maybe ``Annotated`` with ``Path(...)``), one required pydantic body
-model and ``request: Request``.
+model and ``request: Request``, and no dependencies (of the route or its router: a login or
+a rate limit must never be skipped).
 For any other signature the route is a plain :class:`fastapi.routing.APIRoute`.
 """
 
@@ -114,6 +115,10 @@ class DirectRoute(APIRoute):
 
     def get_route_handler(self) -> Handler:
         standard = super().get_route_handler()
+        dependant = self.dependant
+        if (self.dependencies or dependant.dependencies or dependant.query_params
+                or dependant.header_params or dependant.cookie_params):
+            return standard  # dependencies (a login, a rate limit) run only in FastAPI's
         plan = self.plan = Plan.of(self.endpoint, set(self.param_convertors))
         if plan is None:
             return standard
