@@ -35,7 +35,7 @@ import yaml
 
 from popliteal.language.matching import Patterns
 from popliteal.language.rules import FILLER_TAG, MAX_GAP, phrase_words
-from popliteal.language.spans import CLAUSE_STARTS
+from popliteal.language.spans import CLAUSE_STARTS, NEGATIONS
 from popliteal.language.spreading import Spreading
 
 if TYPE_CHECKING:
@@ -296,7 +296,10 @@ class BodyRules:
                     continue
                 lo, hi = (p + 1, place.start) if place.start > p else (place.end, p)
                 dist = hi - lo
-                if dist > self.pain_reach or _broken(doc, lo, hi):
+                # nor over a negation: "calf is not swollen or tender" is no calf pain,
+                # and a reading holding the "not" would hide it from ConText
+                if (dist > self.pain_reach or _broken(doc, lo, hi)
+                        or any(doc[i].norm_ in NEGATIONS for i in range(lo, hi))):
                     continue
                 key = (dist, 0 if place.start > p else 1, place)
                 if best is None or key[:2] < best[:2]:

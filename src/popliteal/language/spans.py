@@ -51,6 +51,10 @@ PREPOSITIONS = frozenset({"on", "in", "at", "to", "with", "into", "onto", "for",
 DETERMINERS = frozenset({"my", "the", "a", "an", "his", "her", "your", "their", "our", "this",
                          "that", "these", "those", "its"})
 _OF = frozenset({"of"})
+#: Negation words (normalised: "n't", "nt" -> "not"). A reading that skips one ("Calf is not
+#: warm or red" read as "calf ... red") would say the opposite of the text, and its span
+#: would cover the word and so hide it from ConText: such a span starts after the word.
+NEGATIONS = frozenset({"not", "no", "never", "neither", "without", "cannot", "nil", "none"})
 _BARRIER = "\u2016"
 
 
@@ -313,5 +317,8 @@ def coordinated(doc: Doc, is_filler: Callable[[str], bool],
         if not (used & seg[2]) or not (used & seg[3]):
             continue
         lo, hi = min(used), max(used) + 1
+        skipped = [k for k in range(lo, hi) if k not in used and doc[k].norm_ in NEGATIONS]
+        if skipped:
+            lo = skipped[-1] + 1
         out.append(SpanClass(doc, lo, hi, label=vspan.label_))
     return out
