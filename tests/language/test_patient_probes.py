@@ -61,3 +61,55 @@ def test_a_list_without_not_is_still_read(text: str, finding_id: str,
 def test_a_denied_list_item_keeps_its_own_part(catalogue: KnowledgeBase) -> None:
     assert present("No calf swelling or redness.", "calf_warm_red", catalogue) is False
     assert present("Calf is not tender.", "pain_calf", catalogue) is False
+
+
+# ------------------------------------------------------------ clots: never, own, family
+
+
+@pytest.mark.parametrize(
+    ("text", "finding_id"),
+    [
+        ("My calf is swollen. I never had a DVT.", "previous_clot"),
+        ("Never had a blood clot.", "previous_clot"),
+        ("I never had surgery.", "recent_surgery"),
+        ("Never had an operation.", "recent_surgery"),
+    ],
+)
+def test_never_had_denies(text: str, finding_id: str, catalogue: KnowledgeBase) -> None:
+    # the cue "never had" overlapped the phrase "had a DVT" and was dropped: a previous clot
+    assert present(text, finding_id, catalogue) is False, text
+
+
+def test_had_without_never_is_still_had(catalogue: KnowledgeBase) -> None:
+    assert present("I had a DVT in 2019.", "previous_clot", catalogue) is True
+    assert present("I had surgery 2 weeks ago.", "recent_surgery", catalogue) is True
+
+
+@pytest.mark.parametrize(
+    "text", ["My calf is swollen. I had a clot 2 years ago.",
+             "My calf is swollen. I had clots in the past."])
+def test_an_own_clot_said_plainly(text: str, catalogue: KnowledgeBase) -> None:
+    assert present(text, "previous_clot", catalogue) is True, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "My calf is swollen. My dad had a clot in his lung.",
+        "My calf is swollen. Both my parents had clots.",
+        "My calf is swollen. My sister had DVT.",
+    ],
+)
+def test_a_relatives_clot_is_family_history(text: str, catalogue: KnowledgeBase) -> None:
+    result = extract_findings(text, catalogue)
+    assert result.get("family_history_clot") is not None, text
+    assert result.get("family_history_clot").present is True  # type: ignore[union-attr]
+    assert result.get("previous_clot") is None, text
+
+
+def test_nobody_in_the_family(catalogue: KnowledgeBase) -> None:
+    result = extract_findings("My calf is swollen. Nobody in my family has had clots.",
+                              catalogue)
+    assert result.get("previous_clot") is None
+    assert present("Nobody in my family has had clots.", "family_history_clot",
+                   catalogue) is not True
