@@ -113,3 +113,33 @@ def test_nobody_in_the_family(catalogue: KnowledgeBase) -> None:
     assert result.get("previous_clot") is None
     assert present("Nobody in my family has had clots.", "family_history_clot",
                    catalogue) is not True
+
+
+# ------------------------------------------------------------ injury and operations
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I twisted it during badminton last Sunday and now the back of my knee hurts.",
+        "Twisted it while playing basketball, heard a pop.",
+    ],
+)
+def test_twisted_it_is_a_twisting_injury(text: str, catalogue: KnowledgeBase) -> None:
+    assert present(text, "twisting_injury", catalogue) is True, text
+
+
+@pytest.mark.parametrize(
+    "text", ["Pain when twisting at work.", "It hurts when I twist my knee."])
+def test_twisting_as_a_trigger_is_still_no_injury(text: str,
+                                                  catalogue: KnowledgeBase) -> None:
+    assert present(text, "twisting_injury", catalogue) is None, text
+
+
+def test_an_arthroscopy_is_a_knee_operation(catalogue: KnowledgeBase) -> None:
+    text = "I had an arthroscopy 10 days ago."
+    assert present(text, "previous_knee_surgery", catalogue) is True
+    assert present(text, "recent_surgery", catalogue) is True
+    # control: one still to come is no operation
+    assert present("Booked for an arthroscopy next month.", "recent_surgery",
+                   catalogue) is None
