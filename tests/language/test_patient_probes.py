@@ -87,7 +87,8 @@ def test_had_without_never_is_still_had(catalogue: KnowledgeBase) -> None:
 
 @pytest.mark.parametrize(
     "text", ["My calf is swollen. I had a clot 2 years ago.",
-             "My calf is swollen. I had clots in the past."])
+             "My calf is swollen. I had clots in the past.",
+             "I got DVT last year."])
 def test_an_own_clot_said_plainly(text: str, catalogue: KnowledgeBase) -> None:
     assert present(text, "previous_clot", catalogue) is True, text
 
@@ -143,3 +144,50 @@ def test_an_arthroscopy_is_a_knee_operation(catalogue: KnowledgeBase) -> None:
     # control: one still to come is no operation
     assert present("Booked for an arthroscopy next month.", "recent_surgery",
                    catalogue) is None
+
+
+# ------------------------------------------------------------ a relative's circumstances
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "My calf hurts. As far as I know, my mum had a DVT.",
+        "My calf hurts. Also, my dad had clots.",
+    ],
+)
+def test_a_relative_after_a_comma_is_family(text: str, catalogue: KnowledgeBase) -> None:
+    # ", my" (a new clause) outranked the family cue "my mum": the patient's own clot
+    result = extract_findings(text, catalogue)
+    assert result.get("previous_clot") is None, text
+    assert present(text, "family_history_clot", catalogue) is True, text
+
+
+@pytest.mark.parametrize(
+    ("text", "finding_id"),
+    [
+        ("My calf is swollen. My sister had DVT when she was pregnant.",
+         "pregnant_or_postpartum"),
+        ("My calf is swollen. My mum had a clot after her surgery.", "recent_surgery"),
+        ("My calf is swollen. My dad had a clot after his long flight.", "long_travel"),
+    ],
+)
+def test_a_relatives_circumstances_are_not_mine(text: str, finding_id: str,
+                                                catalogue: KnowledgeBase) -> None:
+    assert present(text, finding_id, catalogue) is None, text
+    assert present(text, "family_history_clot", catalogue) is True, text
+
+
+@pytest.mark.parametrize(
+    ("text", "finding_id"),
+    [
+        ("I am pregnant and my calf is swollen.", "pregnant_or_postpartum"),
+        ("My calf is swollen since I came back from a long flight.", "long_travel"),
+        ("My calf hurts and my dad had clots. I had surgery after my fall.",
+         "recent_surgery"),
+        ("No fever, my calf is red.", "calf_warm_red"),
+    ],
+)
+def test_my_own_circumstances_are_kept(text: str, finding_id: str,
+                                       catalogue: KnowledgeBase) -> None:
+    assert present(text, finding_id, catalogue) is True, text
