@@ -243,3 +243,50 @@ def test_a_child_described_by_a_parent_is_the_patient(kb: KnowledgeBase) -> None
     result = read("My daughter has a lump behind her right knee.", kb)
     lump = result.get("lump_behind_knee")
     assert lump is not None and lump.present and "family" not in lump.modifiers
+
+
+@pytest.mark.parametrize("text", ["My knee is not red, but my calf is hot and swollen.",
+                                  "My knee was not injured, but the calf is hot and swollen."])
+def test_a_denial_ends_at_but(text: str, catalogue: KnowledgeBase) -> None:
+    """medSpaCy's own "is not"/"was not" rule ran to the sentence's end and denied the hot
+    swollen calf (the red flags of a clot); default rules now end where ours do."""
+    result = read(text, catalogue)
+    for finding_id in ("calf_swelling", "calf_warm_red"):
+        found = result.get(finding_id)
+        assert found is not None and found.present and not found.modifiers, result.findings
+
+
+def test_every_cue_has_an_end() -> None:
+    """Each cue ends at a clause break or within a distance of its own (medSpaCy's default
+    rules had neither and ran to the end of the sentence)."""
+    from popliteal.language.context import load_context_rules
+
+    settings, rules = load_context_rules()
+    endless = [r.literal for r in rules if not r.terminated_by and r.category in (
+        "NEGATED_EXISTENCE", "POSSIBLE_EXISTENCE", "HYPOTHETICAL", "HISTORICAL")
+        and r.literal not in settings.rule_distance]
+    assert endless == []
+
+
+def test_a_default_denial_ends_at_a_new_clause(catalogue: KnowledgeBase) -> None:
+    """medSpaCy's "free of" denied the swelling said after "and now my calf ..."."""
+    found = read("Free of pain until yesterday and now my calf is swollen.", catalogue).get(
+        "calf_swelling")
+    assert found is not None and found.present and not found.modifiers
+
+
+def test_a_denial_does_not_reach_a_clause_of_its_own(catalogue: KnowledgeBase) -> None:
+    result = read("Knee not swollen, calf is swollen and red.", catalogue)
+    assert result.get("knee_swelling").present is False  # type: ignore[union-attr]
+    for finding_id in ("calf_swelling", "calf_warm_red"):
+        found = result.get(finding_id)
+        assert found is not None and found.present and not found.modifiers, result.findings
+
+
+@pytest.mark.parametrize(("text", "denied"), [
+    ("No fever, chills or sweats.", "chills_rigors"),
+    ("No swelling, redness or warmth in my calf.", "calf_warm_red")])
+def test_a_denied_list_goes_on_past_its_commas(text: str, denied: str,
+                                               catalogue: KnowledgeBase) -> None:
+    found = read(text, catalogue).get(denied)
+    assert found is not None and found.present is False

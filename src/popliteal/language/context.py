@@ -54,8 +54,17 @@ def load_context_rules() -> tuple[ContextSettings, list[Any]]:
 
     data = _rules_data()
     drop = {str(x).lower() for x in data.get("drop_default", [])}
-    rules: list[Any] = [r for r in ConTextRule.from_json(_default_rules_path())
-                        if r.literal.lower() not in drop]
+    # A default rule ends where ours of its category end (medSpaCy's defaults end only at the
+    # sentence's end: "my knee is not red, but my calf is hot and swollen" denied the calf)
+    ends = {str(category).upper(): _terminators(names)
+            for category, names in data.get("default_terminated_by", {}).items()}
+    rules: list[Any] = []
+    for rule in ConTextRule.from_json(_default_rules_path()):
+        if rule.literal.lower() in drop:
+            continue
+        if not rule.terminated_by and ends.get(rule.category.upper()):
+            rule.terminated_by = set(ends[rule.category.upper()])  # type: ignore[arg-type]
+        rules.append(rule)
     rule_distance: dict[str, int] = {}
     for item in data["rules"]:
         rules.append(ConTextRule(

@@ -255,10 +255,27 @@ def _modifiers(ent: Span, pipe: LanguagePipeline, patient: str | None = None) ->
         if _runs_past(ent, mod.scope_span, before=m_end <= ent.start,
                       after=ent.end <= m_start):
             continue
+        if name == "negated" and m_end <= ent.start and _own_clause(ent, m_end):
+            continue
         gap = ent.start - m_end if m_end <= ent.start else m_start - ent.end
         if gap <= pipe.context.reach(mod.category.upper(), mod.rule.literal):
             out.add(name)
     return out
+
+
+#: Verbs that make what follows a comma a clause of its own ("..., calf is swollen").
+_CLAUSE_VERBS = frozenset("is are was were feels felt looks looked seems seemed gets got "
+                          "became becomes turned has have".split())
+
+
+def _own_clause(ent: Span, cue_end: int) -> bool:
+    """Whether ``ent`` is said in a clause of its own, after a comma or semicolon that follows
+    the cue: "knee not swollen, calf is swollen and red" denies the knee, not the calf. A
+    list goes on denying ("no fever, chills or sweats": no verb after the comma)."""
+    doc = ent.doc
+    breaks = [i for i in range(cue_end, ent.start) if doc[i].text in (",", ";")]
+    return bool(breaks) and any(doc[i].lower_ in _CLAUSE_VERBS
+                                for i in range(breaks[-1] + 1, ent.end))
 
 
 def _runs_past(ent: Span, scope: tuple[int, int], *, before: bool, after: bool) -> bool:
