@@ -191,3 +191,62 @@ def test_a_relatives_circumstances_are_not_mine(text: str, finding_id: str,
 def test_my_own_circumstances_are_kept(text: str, finding_id: str,
                                        catalogue: KnowledgeBase) -> None:
     assert present(text, finding_id, catalogue) is True, text
+
+
+# ------------------------------------------------------------ second session: ischaemia, fever
+
+
+@pytest.mark.parametrize(
+    ("text", "finding_id"),
+    [
+        ("My toes went blue.", "foot_pale_blue"),
+        ("My toes have turned blue.", "foot_pale_blue"),
+        ("My foot has gone white.", "foot_pale_blue"),
+        ("My foot has gone cold.", "foot_cold"),
+        ("My calf went hard.", "calf_tense_hard"),
+        ("My knee became red.", "knee_red"),
+        ("My toes went numb.", "foot_numb"),
+    ],
+)
+def test_a_change_said_with_its_verb_is_read(text: str, finding_id: str,
+                                             catalogue: KnowledgeBase) -> None:
+    # "went", "has gone", "turned", "became" stood between the part and its colour, where
+    # only "is", "got" and the like were allowed: nothing was read
+    assert present(text, finding_id, catalogue) is True, text
+
+
+@pytest.mark.parametrize(
+    ("text", "finding_id"),
+    [
+        ("The leg is freezing.", "foot_cold"),
+        ("My leg is ice cold.", "foot_cold"),
+        ("My foot went pale and cold.", "foot_pale_blue"),
+        ("My toes are pale.", "foot_pale_blue"),
+        ("I have a temperature.", "fever"),
+        ("Running a temp since last night.", "fever"),
+        ("I had knee surgery 2 weeks ago and now I have a temperature.", "fever"),
+    ],
+)
+def test_ischaemia_and_fever_wordings(text: str, finding_id: str,
+                                      catalogue: KnowledgeBase) -> None:
+    assert present(text, finding_id, catalogue) is True, text
+
+
+@pytest.mark.parametrize(
+    ("text", "finding_id", "expected"),
+    [
+        ("My toes are blue.", "foot_pale_blue", True),
+        ("My foot is cold.", "foot_cold", True),
+        ("My foot has not gone cold.", "foot_cold", None),
+        ("My temperature is normal.", "fever", False),
+        ("The room temperature is cold.", "fever", None),
+    ],
+)
+def test_nearby_change_and_fever_wordings_unchanged(text: str, finding_id: str,
+                                                    expected: bool | None,
+                                                    catalogue: KnowledgeBase) -> None:
+    assert present(text, finding_id, catalogue) is expected, text
+
+
+def test_a_denied_temperature_is_no_fever(catalogue: KnowledgeBase) -> None:
+    assert present("I don't have a temperature.", "fever", catalogue) is not True
