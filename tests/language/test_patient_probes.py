@@ -250,3 +250,36 @@ def test_nearby_change_and_fever_wordings_unchanged(text: str, finding_id: str,
 
 def test_a_denied_temperature_is_no_fever(catalogue: KnowledgeBase) -> None:
     assert present("I don't have a temperature.", "fever", catalogue) is not True
+
+
+# ------------------------------------------------------------ second session: times
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "I'm 12 weeks pregnant and my calf is sore.",
+        "I'm 3 months pregnant and my calf is swollen.",
+        "I am 6 weeks postpartum and my calf hurts.",
+    ],
+)
+def test_how_far_along_a_pregnancy_is_no_onset(text: str, catalogue: KnowledgeBase) -> None:
+    # "12 weeks" was the calf's time: symptoms over six weeks, which count against a clot
+    result = extract_findings(text, catalogue)
+    assert result.get("symptoms_over_6_weeks") is None, text
+    assert result.get("days_since_onset") is None, text
+    assert present(text, "pregnant_or_postpartum", catalogue) is True, text
+
+
+@pytest.mark.parametrize(
+    ("text", "days"),
+    [
+        ("I am 30 weeks pregnant and my calf has been swollen for 2 days.", 2.0),
+        ("My calf has hurt for 12 weeks.", 84.0),
+        ("My calf has hurt for 3 months.", 90.0),
+    ],
+)
+def test_the_symptoms_own_time_still_counts(text: str, days: float,
+                                            catalogue: KnowledgeBase) -> None:
+    found = extract_findings(text, catalogue).get("days_since_onset")
+    assert found is not None and found.value == days, text

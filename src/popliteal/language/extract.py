@@ -38,6 +38,7 @@ from popliteal.language.numbers import (
     NumberMention,
     age,
     extract_numbers,
+    not_onset_times,
     times_ago,
 )
 from popliteal.language.spans import CLAUSE_STARTS
@@ -174,7 +175,13 @@ def read_doc(text: str, clean: str, doc: Doc, kb: KnowledgeBase, pipe: LanguageP
         if candidate is not None:
             candidates.append(candidate)
     candidates, when = _timed(clean, text, said, candidates, kb)
-    for mention in extract_numbers(clean, when):
+    # "12 weeks" in "12 weeks pregnant" is no duration of the pain
+    along = not_onset_times(clean)
+    onset = set(_policy().get("timed", {}).get("not_onset_groups", []))
+    candidates = [c for c in candidates if not (
+        kb.findings[c.finding.id].group in onset
+        and any(a <= c.finding.start and c.finding.end <= b for a, b in along))]
+    for mention in extract_numbers(clean, when + along):
         for finding in _from_number(mention, text, kb):
             candidates.append(_Candidate(finding, sentence_at_char(mention.start)))
 

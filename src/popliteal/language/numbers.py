@@ -182,6 +182,21 @@ def days_since_onset(text: str, skip: tuple[tuple[int, int], ...] = ()
     return NumberMention("days_since_onset", round(days, 2), start, end)
 
 
+#: A time that says how far along something else is: "12 weeks pregnant", "6 weeks
+#: postpartum", "a 3 months old baby".
+_ALONG = re.compile(rf"\b{_NUM_RANGE}{SEP}{_UNIT}\s+(?:pregnant|postpartum|post partum|"
+                    r"gestation|along|old)\b", re.I)
+
+
+def not_onset_times(text: str) -> tuple[tuple[int, int], ...]:
+    """Character ranges of times that say how far along a pregnancy (or how old someone) is.
+
+    Why: "I'm 12 weeks pregnant and my calf is sore" read "12 weeks" as the calf's time,
+    and symptoms of over six weeks count against a clot, the very thing pregnancy risks.
+    """
+    return tuple((m.start(), m.end()) for m in _ALONG.finditer(text))
+
+
 def _overlaps(start: int, end: int, ranges: tuple[tuple[int, int], ...]) -> bool:
     return any(start < b and a < end for a, b in ranges)
 
