@@ -283,3 +283,39 @@ def test_the_symptoms_own_time_still_counts(text: str, days: float,
                                             catalogue: KnowledgeBase) -> None:
     found = extract_findings(text, catalogue).get("days_since_onset")
     assert found is not None and found.value == days, text
+
+
+# ------------------------------------------------------------ second session: compartment
+
+
+@pytest.mark.parametrize(
+    ("text", "finding_id"),
+    [
+        ("The pain is far worse than I expected from the injury.", "pain_out_of_proportion"),
+        ("The pain is much worse than it should be for a small knock.",
+         "pain_out_of_proportion"),
+        ("The pain is way worse than the injury.", "pain_out_of_proportion"),
+        ("Painkillers aren't touching it.", "pain_out_of_proportion"),
+        ("It hurts a lot when I move my toes.", "pain_moving_toes"),
+        ("It hurts when I wiggle my toes.", "pain_moving_toes"),
+        ("Moving my toes is agony.", "pain_moving_toes"),
+    ],
+)
+def test_compartment_wordings(text: str, finding_id: str, catalogue: KnowledgeBase) -> None:
+    assert present(text, finding_id, catalogue) is True, text
+
+
+@pytest.mark.parametrize(
+    ("text", "finding_id", "expected"),
+    [
+        ("The pain is worse than before.", "pain_out_of_proportion", None),
+        ("The pain is worse than before.", "pain_worsening", True),
+        ("I can't wiggle my toes.", "pain_moving_toes", None),
+        ("I can't wiggle my toes.", "foot_weak", True),
+        ("My knee is worse than the other one.", "pain_out_of_proportion", None),
+    ],
+)
+def test_nearby_compartment_wordings_unchanged(text: str, finding_id: str,
+                                               expected: bool | None,
+                                               catalogue: KnowledgeBase) -> None:
+    assert present(text, finding_id, catalogue) is expected, text
