@@ -319,3 +319,41 @@ def test_nearby_compartment_wordings_unchanged(text: str, finding_id: str,
                                                expected: bool | None,
                                                catalogue: KnowledgeBase) -> None:
     assert present(text, finding_id, catalogue) is expected, text
+
+
+# ------------------------------------------------------------ second session: misspellings
+
+
+@pytest.mark.parametrize(
+    ("text", "finding_id"),
+    [
+        ("My claf is swollen and red.", "calf_warm_red"),
+        ("My claf is swollen.", "calf_swelling"),
+        ("My calve is very swollen.", "calf_swelling"),
+        ("Left kalf swollen since yesterday.", "calf_swelling"),
+        ("My knie is swollen.", "knee_swelling"),
+        ("My calf is swolled.", "calf_swelling"),
+    ],
+)
+def test_a_misspelt_calf_is_the_calf(text: str, finding_id: str,
+                                     catalogue: KnowledgeBase) -> None:
+    # words under six letters are not spell-corrected: "my claf is swollen" was the knee's
+    assert present(text, finding_id, catalogue) is True, text
+
+
+def test_a_misspelt_calf_is_not_the_knee(catalogue: KnowledgeBase) -> None:
+    assert extract_findings("My claf is swollen.", catalogue).get("knee_swelling") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "finding_id", "expected"),
+    [
+        ("My calf is swollen.", "calf_swelling", True),
+        ("My calff is swollen.", "calf_swelling", True),
+        ("My knee is swollen.", "knee_swelling", True),
+        ("My knee is swollen.", "calf_swelling", None),
+    ],
+)
+def test_nearby_spellings_unchanged(text: str, finding_id: str, expected: bool | None,
+                                    catalogue: KnowledgeBase) -> None:
+    assert present(text, finding_id, catalogue) is expected, text
