@@ -357,3 +357,46 @@ def test_a_misspelt_calf_is_not_the_knee(catalogue: KnowledgeBase) -> None:
 def test_nearby_spellings_unchanged(text: str, finding_id: str, expected: bool | None,
                                     catalogue: KnowledgeBase) -> None:
     assert present(text, finding_id, catalogue) is expected, text
+
+
+# ------------------------------------------------------------ second session: gone now
+
+
+@pytest.mark.parametrize(
+    ("text", "finding_id"),
+    [
+        ("My knee was swollen but the swelling is gone.", "knee_swelling"),
+        ("The calf swelling is gone now.", "calf_swelling"),
+        ("The redness was gone by morning.", "knee_red"),
+    ],
+)
+def test_a_symptom_said_gone_is_absent(text: str, finding_id: str,
+                                       catalogue: KnowledgeBase) -> None:
+    assert present(text, finding_id, catalogue) is False, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "My calf is swollen and the pain is gone.",
+        "My calf is swollen and the pain has gone.",
+    ],
+)
+def test_gone_does_not_reach_back_over_a_new_clause(text: str,
+                                                    catalogue: KnowledgeBase) -> None:
+    # "has gone" reached three words back over "and the pain" and denied the calf's swelling
+    assert present(text, "calf_swelling", catalogue) is True, text
+
+
+@pytest.mark.parametrize(
+    ("text", "finding_id", "expected"),
+    [
+        ("The swelling has gone down now.", "knee_swelling", False),
+        ("The calf swelling has settled.", "calf_swelling", False),
+        ("Heard a loud pop and went down.", "pop_at_injury", True),
+        ("My knee swelled up and hasn't gone down.", "knee_swelling", True),
+    ],
+)
+def test_nearby_gone_wordings_unchanged(text: str, finding_id: str, expected: bool | None,
+                                        catalogue: KnowledgeBase) -> None:
+    assert present(text, finding_id, catalogue) is expected, text
