@@ -400,3 +400,16 @@ def test_gone_does_not_reach_back_over_a_new_clause(text: str,
 def test_nearby_gone_wordings_unchanged(text: str, finding_id: str, expected: bool | None,
                                         catalogue: KnowledgeBase) -> None:
     assert present(text, finding_id, catalogue) is expected, text
+
+
+@pytest.mark.parametrize("text", ["My knee went pop and swelled up.", "My knee went pop."])
+def test_a_knee_that_went_pop_is_the_pop_of_an_injury(text: str,
+                                                        catalogue: KnowledgeBase) -> None:
+    """"went" is no filler between a phrase's words: "knee [went] pop" would be "knee pops",
+    a clicking knee, read beside (or instead of) the pop of an injury."""
+    assert present(text, "pop_at_injury", catalogue) is True, text
+    assert present(text, "knee_catching_clicking", catalogue) is None, text
+
+
+def test_a_knee_that_pops_on_squatting_still_clicks(catalogue: KnowledgeBase) -> None:
+    assert present("My knee pops when I squat.", "knee_catching_clicking", catalogue) is True
