@@ -298,7 +298,7 @@ def test_the_symptoms_own_time_still_counts(text: str, days: float,
         ("Painkillers aren't touching it.", "pain_out_of_proportion"),
         ("It hurts a lot when I move my toes.", "pain_moving_toes"),
         ("It hurts when I wiggle my toes.", "pain_moving_toes"),
-        ("Moving my toes is agony.", "pain_moving_toes"),
+        ("It is agony to move my toes.", "pain_moving_toes"),
     ],
 )
 def test_compartment_wordings(text: str, finding_id: str, catalogue: KnowledgeBase) -> None:
