@@ -413,3 +413,117 @@ def test_a_knee_that_went_pop_is_the_pop_of_an_injury(text: str,
 
 def test_a_knee_that_pops_on_squatting_still_clicks(catalogue: KnowledgeBase) -> None:
     assert present("My knee pops when I squat.", "knee_catching_clicking", catalogue) is True
+
+
+# ------------------------------------------------------------ a denial with no break after it
+
+
+@pytest.mark.parametrize(
+    ("text", "finding_id"),
+    [
+        ("Without any injury my calf became swollen and red.", "calf_swelling"),
+        ("Without any injury my calf became swollen and red.", "calf_warm_red"),
+        ("No injury my calf is swollen.", "calf_swelling"),
+        ("Without trauma the calf got swollen.", "calf_swelling"),
+    ],
+)
+def test_a_denied_noun_does_not_deny_the_clause_after_it(text: str, finding_id: str,
+                                                         catalogue: KnowledgeBase) -> None:
+    # "without any injury" ran on over "my calf became swollen": a clot's signs denied
+    assert present(text, finding_id, catalogue) is True, text
+    assert present(text, "injury", catalogue) is not True, text
+
+
+@pytest.mark.parametrize(
+    ("text", "finding_id"),
+    [
+        ("No calf swelling or redness.", "calf_swelling"),
+        ("No calf swelling or redness.", "calf_warm_red"),
+        ("No fever, chills or sweats.", "chills_rigors"),
+        ("No swelling in my calf.", "calf_swelling"),
+        ("No pain or swelling in the calf.", "calf_swelling"),
+        ("No swelling of the calf is present.", "calf_swelling"),
+        ("I don't think my calf is swollen.", "calf_swelling"),
+    ],
+)
+def test_denials_without_a_new_clause_unchanged(text: str, finding_id: str,
+                                                catalogue: KnowledgeBase) -> None:
+    assert present(text, finding_id, catalogue) is False, text
+
+
+# ------------------------------------------------------------ weight bearing, Singapore English
+
+
+@pytest.mark.parametrize(
+    ("text", "finding_id"),
+    [
+        ("Cannot put weight at all.", "unable_to_bear_weight"),
+        ("I can't put weight, it hurts too much.", "unable_to_bear_weight"),
+        ("My leg cannot step down.", "unable_to_bear_weight"),
+        ("Cannot step on it since this morning.", "unable_to_bear_weight"),
+        ("Behind knee got one lump.", "lump_behind_knee"),
+        ("Behind my knee got a lump.", "lump_behind_knee"),
+        ("Knee got fluid.", "knee_swelling"),
+        ("Calf become very big.", "calf_swelling"),
+        ("My calf became big.", "calf_swelling"),
+    ],
+)
+def test_plain_and_singapore_wordings_are_read(text: str, finding_id: str,
+                                               catalogue: KnowledgeBase) -> None:
+    assert present(text, finding_id, catalogue) is True, text
+
+
+@pytest.mark.parametrize(
+    ("text", "finding_id", "expected"),
+    [
+        ("I can't put weight on it.", "unable_to_bear_weight", True),
+        ("Cannot stand on it.", "unable_to_bear_weight", True),
+        ("I can put weight on it.", "unable_to_bear_weight", False),
+        ("I can't bend my knee.", "unable_to_bend_90", True),
+        ("I can't bend my knee.", "unable_to_bear_weight", None),
+    ],
+)
+def test_nearby_weight_wordings_unchanged(text: str, finding_id: str, expected: bool | None,
+                                          catalogue: KnowledgeBase) -> None:
+    assert present(text, finding_id, catalogue) is expected, text
+
+
+# ------------------------------------------------------------ cancer: the tense decides
+
+
+@pytest.mark.parametrize(
+    ("text", "finding_id", "expected"),
+    [
+        # "had" shares "have"'s normal form: "i have cancer" read "I had cancer" as active
+        ("I had cancer years ago.", "active_cancer", None),
+        ("I had cancer years ago.", "history_of_cancer", True),
+        ("I had cancer.", "active_cancer", None),
+        ("I had cancer.", "history_of_cancer", True),
+        # and "had breast cancer" read "I have breast cancer" as history (a Wells item lost)
+        ("I have breast cancer.", "active_cancer", True),
+        ("I have lung cancer and my calf is swollen.", "active_cancer", True),
+    ],
+)
+def test_cancer_is_read_in_the_tense_written(text: str, finding_id: str,
+                                             expected: bool | None,
+                                             catalogue: KnowledgeBase) -> None:
+    assert present(text, finding_id, catalogue) is expected, text
+
+
+@pytest.mark.parametrize(
+    ("text", "finding_id", "expected"),
+    [
+        ("I have cancer.", "active_cancer", True),
+        ("I had chemo last month.", "active_cancer", True),
+        ("Had breast cancer 10 years ago.", "history_of_cancer", True),
+        ("Had breast cancer 10 years ago.", "active_cancer", None),
+        ("I have had breast cancer.", "history_of_cancer", True),
+        ("I have had breast cancer.", "active_cancer", None),
+        ("I never had cancer.", "history_of_cancer", False),
+        ("I have a history of cancer.", "history_of_cancer", True),
+        ("My mum has breast cancer.", "active_cancer", None),
+    ],
+)
+def test_nearby_cancer_wordings_unchanged(text: str, finding_id: str, expected: bool | None,
+                                          catalogue: KnowledgeBase) -> None:
+    assert present(text, finding_id, catalogue) is expected, text

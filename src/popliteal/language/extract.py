@@ -262,7 +262,8 @@ def _modifiers(ent: Span, pipe: LanguagePipeline, patient: str | None = None) ->
         if _runs_past(ent, mod.scope_span, before=m_end <= ent.start,
                       after=ent.end <= m_start):
             continue
-        if name == "negated" and m_end <= ent.start and _own_clause(ent, m_end):
+        if name == "negated" and m_end <= ent.start and (
+                _own_clause(ent, m_end) or _new_subject(ent, m_start, m_end)):
             continue
         gap = ent.start - m_end if m_end <= ent.start else m_start - ent.end
         if gap <= pipe.context.reach(mod.category.upper(), mod.rule.literal):
@@ -283,6 +284,27 @@ def _own_clause(ent: Span, cue_end: int) -> bool:
     breaks = [i for i in range(cue_end, ent.start) if doc[i].text in (",", ";")]
     return bool(breaks) and any(doc[i].lower_ in _CLAUSE_VERBS
                                 for i in range(breaks[-1] + 1, ent.end))
+
+
+#: Negation words that deny a noun, not a verb ("no injury", "without trauma").
+_NOUN_NEGATORS = frozenset("no without nil zero w/o".split())
+#: Words that begin a clause's subject ("my calf", "the knee").
+_SUBJECT_STARTS = frozenset("my the his her our".split())
+
+
+def _new_subject(ent: Span, cue_start: int, cue_end: int) -> bool:
+    """Whether ``ent`` is said in a new clause with a subject and verb of its own, after the
+    noun a "no"/"without" denies, with no comma between: "without any injury my calf became
+    swollen and red" denies the injury, not the calf. A verb must follow the subject within
+    ``ent`` ("no swelling in my calf" has none); "not" is left out, as "I don't think my calf
+    is swollen" is still denied."""
+    doc = ent.doc
+    if doc[cue_start].lower_ not in _NOUN_NEGATORS:
+        return False
+    for i in range(cue_end + 1, ent.end):
+        if doc[i].lower_ in _SUBJECT_STARTS:
+            return any(doc[k].lower_ in _CLAUSE_VERBS for k in range(max(i, ent.start), ent.end))
+    return False
 
 
 def _runs_past(ent: Span, scope: tuple[int, int], *, before: bool, after: bool) -> bool:
@@ -338,6 +360,7 @@ def _from_target(ent: Span, text: str, kb: KnowledgeBase, pipe: LanguagePipeline
             return None
         finding_id = mapped
         mods.discard("historical")
+    finding_id = _tensed_id(finding_id, ent, policy["historical"].get("tense", {}), kb)
     if "historical" in mods:
         mapped = _historical_id(finding_id, kb)
         if mapped is None:
@@ -352,6 +375,20 @@ def _from_target(ent: Span, text: str, kb: KnowledgeBase, pipe: LanguagePipeline
         end=end,
         modifiers=sorted(mods),
     )
+
+
+def _tensed_id(finding_id: str, ent: Span, tense: dict[str, Any], kb: KnowledgeBase) -> str:
+    """The finding a mention is read as by the tense its words were written in: "I had
+    cancer" is history, "I have breast cancer" is not (see modifier_policy.yaml, tense)."""
+    words = {t.lower_ for t in ent}
+    past = bool(words & set(tense.get("past_words", [])))
+    if past:
+        mapped = tense.get("past", {}).get(finding_id)
+    elif words & set(tense.get("present_words", [])):
+        mapped = tense.get("present", {}).get(finding_id)
+    else:
+        mapped = None
+    return str(mapped) if mapped is not None and mapped in kb.findings else finding_id
 
 
 def _historical_id(finding_id: str, kb: KnowledgeBase) -> str | None:
