@@ -527,3 +527,94 @@ def test_cancer_is_read_in_the_tense_written(text: str, finding_id: str,
 def test_nearby_cancer_wordings_unchanged(text: str, finding_id: str, expected: bool | None,
                                           catalogue: KnowledgeBase) -> None:
     assert present(text, finding_id, catalogue) is expected, text
+
+
+# ------------------------------------------------------------ a relative's circumstance
+
+
+@pytest.mark.parametrize(
+    ("text", "finding_id"),
+    [
+        ("My dad got a clot after a long flight.", "long_travel"),
+        ("my sister had a clot while on the pill", "oestrogen_pill_or_hrt"),
+        ("When she was pregnant, my mum had a DVT.", "pregnant_or_postpartum"),
+        ("Mum had a clot after surgery.", "recent_surgery"),
+        ("Mum had a clot after surgery 3 weeks ago.", "recent_surgery"),
+    ],
+)
+def test_a_relatives_circumstance_is_not_the_patients(text: str, finding_id: str,
+                                                      catalogue: KnowledgeBase) -> None:
+    # the family cue ended at "after", "while" or the comma: the relative's flight, pill,
+    # pregnancy or operation became the patient's clot risk factor
+    assert present(text, finding_id, catalogue) is None, text
+    assert present(text, "family_history_clot", catalogue) is True, text
+
+
+@pytest.mark.parametrize(
+    ("text", "finding_id", "expected"),
+    [
+        ("I had a long flight last week and my calf is swollen.", "long_travel", True),
+        ("I am on the pill and my mum had a clot.", "oestrogen_pill_or_hrt", True),
+        ("I am on the pill and my mum had a clot.", "family_history_clot", True),
+        ("I had knee surgery 2 weeks ago.", "recent_surgery", True),
+        ("My mum had a clot and I had surgery 3 weeks ago.", "recent_surgery", True),
+        ("My mum had a clot after my surgery.", "recent_surgery", True),
+        ("My mum had a clot, not on the pill.", "oestrogen_pill_or_hrt", False),
+        ("No family history, not on the pill.", "oestrogen_pill_or_hrt", False),
+        ("My father, 72, had knee surgery 2 weeks ago and his calf is swollen.",
+         "recent_surgery", True),
+    ],
+)
+def test_the_patients_own_circumstance_stays(text: str, finding_id: str,
+                                             expected: bool | None,
+                                             catalogue: KnowledgeBase) -> None:
+    assert present(text, finding_id, catalogue) is expected, text
+
+
+# ------------------------------------------------------------ swelling gone down
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The swelling went down.",
+        "My knee was swollen last week but not anymore.",
+        "My knee was swollen, but not anymore.",
+    ],
+)
+def test_swelling_that_went_down_is_not_present(text: str, catalogue: KnowledgeBase) -> None:
+    assert present(text, "knee_swelling", catalogue) is not True, text
+
+
+@pytest.mark.parametrize(
+    ("text", "finding_id", "expected"),
+    [
+        ("The swelling has gone down.", "knee_swelling", False),
+        ("The swelling hasn't gone down.", "knee_swelling", True),
+        ("The pain went down my leg.", "pain_from_back_down_leg", True),
+        ("I heard a pop and went down.", "pop_at_injury", True),
+        ("My knee is swollen.", "knee_swelling", True),
+    ],
+)
+def test_nearby_went_down_wordings_unchanged(text: str, finding_id: str,
+                                             expected: bool | None,
+                                             catalogue: KnowledgeBase) -> None:
+    assert present(text, finding_id, catalogue) is expected, text
+
+
+# ------------------------------------------------------------ clinicians' "2/52"
+
+
+def test_weeks_written_over_52_are_a_time(catalogue: KnowledgeBase) -> None:
+    found = extract_findings("Calf pain for 2/52.", catalogue).get("days_since_onset")
+    assert found is not None and found.value == 14
+
+
+@pytest.mark.parametrize(
+    ("text", "days"),
+    [("Knee pain for a fortnight.", 14), ("Knee pain for 2 weeks.", 14),
+     ("Pain is 7/10, for 3 days.", 3)],
+)
+def test_nearby_times_unchanged(text: str, days: float, catalogue: KnowledgeBase) -> None:
+    found = extract_findings(text, catalogue).get("days_since_onset")
+    assert found is not None and found.value == days, text

@@ -354,6 +354,8 @@ def _from_target(ent: Span, text: str, kb: KnowledgeBase, pipe: LanguagePipeline
     mods.discard(PLANNED)
     if "hypothetical" in mods:
         return None
+    if "family" not in mods and _relatives_circumstance(ent, patient, policy["family"]):
+        mods.add("family")
     if "family" in mods:
         mapped = policy["family"]["counterparts"].get(finding_id)
         if mapped is None or mapped not in kb.findings:
@@ -375,6 +377,41 @@ def _from_target(ent: Span, text: str, kb: KnowledgeBase, pipe: LanguagePipeline
         end=end,
         modifiers=sorted(mods),
     )
+
+
+def _relatives_circumstance(ent: Span, patient: str | None, family: dict[str, Any]) -> bool:
+    """Whether ``ent``, a circumstance such as a long flight or the pill, is told of a
+    relative named in its sentence (``circumstances`` in the policy's ``family``): after
+    the relative's words with no "I"/"my" or new clause between ("My dad got a clot after a
+    long flight"), or before them in a clause about "she"/"he" ("When she was pregnant, my
+    mum had a DVT"). Why: medSpaCy's family cue ends at "after", "while" and the comma."""
+    rule = family.get("circumstances")
+    if not rule or ent.label_ not in rule["ids"]:
+        return False
+    doc, sent = ent.doc, ent.sent
+    relatives = set(rule["relatives"])
+    self_words, third = set(rule["self_words"]), set(rule["third_person"])
+    stops = set(rule["clause_words"])
+
+    def is_self(i: int) -> bool:
+        tok = doc[i].lower_
+        return tok in self_words and not (
+            tok == "my" and i + 1 < len(doc) and doc[i + 1].lower_ in relatives)
+
+    for i in range(sent.start, sent.end):
+        if doc[i].lower_ not in relatives or _RELATIVES.get(doc[i].lower_) == patient \
+                and patient is not None:
+            continue
+        if i < ent.start:
+            between = range(i + 1, ent.end)
+            if not any(is_self(k) or doc[k].lower_ in stops for k in between):
+                return True
+        elif i >= ent.end:
+            pronoun = next((k for k in range(sent.start, ent.end) if doc[k].lower_ in third),
+                           None)
+            if pronoun is not None and not any(is_self(k) for k in range(pronoun, i)):
+                return True
+    return False
 
 
 def _tensed_id(finding_id: str, ent: Span, tense: dict[str, Any], kb: KnowledgeBase) -> str:

@@ -39,9 +39,9 @@ SEP = r"(?:(?<=\d)\s*|\s+)"
 
 _DAYS_PER_UNIT = {"hour": 1 / 24, "day": 1, "week": 7, "fortnight": 14, "month": 30,
                   "year": 365}
-_UNIT = r"(?P<unit>hours?|hrs?|days?|d|weeks?|wks?|fortnights?|months?|mths?|years?|yrs?)"
+_UNIT = r"(?P<unit>hours?|hrs?|days?|d|weeks?|wks?|fortnights?|months?|mths?|years?|yrs?|/52)"
 _UNIT_KEY = {"h": "hour", "hr": "hour", "d": "day", "wk": "week", "mth": "month",
-             "yr": "year"}
+             "yr": "year", "/52": "week"}
 
 _PAIN_CUE = re.compile(
     r"\b(pain\w*|hurt\w*|ache|aches|aching|achy|sore|swell\w*|swollen|symptoms?|start\w*|"
