@@ -618,3 +618,10 @@ def test_weeks_written_over_52_are_a_time(catalogue: KnowledgeBase) -> None:
 def test_nearby_times_unchanged(text: str, days: float, catalogue: KnowledgeBase) -> None:
     found = extract_findings(text, catalogue).get("days_since_onset")
     assert found is not None and found.value == days, text
+
+
+def test_but_not_anymore_denies_only_at_the_end_of_its_sentence(
+        catalogue: KnowledgeBase) -> None:
+    """"but not anymore painful" says the pain went, not the swelling."""
+    assert present("My calf is swollen but not anymore painful.", "calf_swelling",
+                   catalogue) is True
