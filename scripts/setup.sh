@@ -8,7 +8,13 @@ if [[ ! -x .venv/bin/python ]]; then
   "$PYTHON" -m venv .venv
 fi
 .venv/bin/python -m pip install --quiet --upgrade pip
-.venv/bin/python -m pip install --quiet -e '.[dev]'
+# constraints.txt holds the versions the test suite last passed with, so a clean clone installs
+# what was tested; POPLITEAL_UNPINNED=1 takes the newest releases pyproject.toml allows instead.
+if [[ "${POPLITEAL_UNPINNED:-}" == "1" ]]; then
+  .venv/bin/python -m pip install --quiet -e '.[dev]'
+else
+  .venv/bin/python -m pip install --quiet -c constraints.txt -e '.[dev]'
+fi
 if [[ "${1:-}" == "--with-browser" ]] && ! command -v chromium >/dev/null 2>&1; then
   if [[ $(id -u) -eq 0 ]]; then
     apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
@@ -19,9 +25,9 @@ if [[ "${1:-}" == "--with-browser" ]] && ! command -v chromium >/dev/null 2>&1; 
   fi
 fi
 # axe-core for the accessibility checks of the browser tests: fetched here, never at test time.
-if [[ "${1:-}" == "--with-browser" ]] && [[ ! -f .cache/axe/node_modules/axe-core/axe.min.js ]]; then
+if [[ "${1:-}" == "--with-browser" ]] && ! grep -qs '"version": "4.14.1"' .cache/axe/node_modules/axe-core/package.json; then
   if command -v npm >/dev/null 2>&1; then
-    npm install --silent --no-save --no-audit --no-fund --prefix .cache/axe axe-core@4 >/dev/null
+    npm install --silent --no-save --no-audit --no-fund --prefix .cache/axe axe-core@4.14.1 >/dev/null
   else
     echo "note: npm is missing, so axe-core is not installed; browser tests will skip" >&2
   fi
