@@ -625,3 +625,61 @@ def test_but_not_anymore_denies_only_at_the_end_of_its_sentence(
     """"but not anymore painful" says the pain went, not the swelling."""
     assert present("My calf is swollen but not anymore painful.", "calf_swelling",
                    catalogue) is True
+
+
+# ------------------------------------------------------------ a missing foot pulse (B.5)
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["The GP could not feel a pulse in my foot.",
+     "There is no pulse in my foot and my calf hurts.",
+     "The doctor said the pulses in my feet are weak.",
+     "My foot is cold and the nurse couldn't find a pulse in my foot."],
+)
+def test_a_missing_or_weak_foot_pulse_is_read(text: str, catalogue: KnowledgeBase) -> None:
+    # had no finding at all: pulselessness, one of the six Ps, was lost
+    assert present(text, "foot_pulse_missing", catalogue) is True, text
+
+
+@pytest.mark.parametrize(
+    ("text", "finding_id", "expected"),
+    [
+        ("The pulse in my foot is normal.", "foot_pulse_missing", False),
+        ("My foot pulses are fine.", "foot_pulse_missing", False),
+        # a normal pulse says nothing of cold or numbness, and a normal foot nothing of a pulse
+        ("The pulse in my foot is normal.", "foot_cold", None),
+        ("My foot is fine.", "foot_pulse_missing", None),
+        ("My foot is fine.", "foot_cold", False),
+        ("I have no pain in my foot.", "foot_pulse_missing", None),
+    ],
+)
+def test_nearby_pulse_and_foot_wordings(text: str, finding_id: str, expected: bool | None,
+                                        catalogue: KnowledgeBase) -> None:
+    assert present(text, finding_id, catalogue) is expected, text
+
+
+# ------------------------------------------------------------ claudication in plain words
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["My calf aches after I walk a few hundred metres and goes away when I stand still.",
+     "My calf hurts when I walk and eases when I stand still.",
+     "My calf hurts after walking and it settles when I stop walking."],
+)
+def test_walking_pain_eased_by_standing_still_is_claudication(
+        text: str, catalogue: KnowledgeBase) -> None:
+    assert present(text, "pain_with_walking_eased_by_rest", catalogue) is True, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["My knee hurts when I sit long and eases when I stand up.",
+     "My calf hurts when I run."],
+)
+def test_standing_up_from_sitting_is_not_claudication(text: str,
+                                                      catalogue: KnowledgeBase) -> None:
+    # the cinema sign of the kneecap eases on standing up; only standing *still* after walking
+    # is the claudication pattern
+    assert present(text, "pain_with_walking_eased_by_rest", catalogue) is None, text

@@ -65,7 +65,22 @@ SCENARIOS = [
     ("locked knee", {"injury": "yes", "knee_locking": "yes"}, TriageLevel.doctor_soon),
     ("pulsating lump", {"lump_behind_knee": "yes", "lump_pulsating": "yes"},
      TriageLevel.doctor_soon),
+    ("pulseless foot, sudden pain", {"foot_pulse_missing": "yes", "sudden_severe_leg_pain": "yes"},
+     TriageLevel.emergency_now),
+    ("missing foot pulse", {"foot_pulse_missing": "yes"}, TriageLevel.urgent_same_day),
 ]
+
+
+def test_dont_know_about_the_foot_pulse_changes_nothing_where_it_is_asked(model) -> None:  # type: ignore[no-untyped-def]
+    # "don't know" counts as yes for a red flag, and few patients know their foot pulses: the
+    # question is asked only after signs that already set its level, so it cannot raise it
+    gates = KB.findings["foot_pulse_missing"].ask_if_any
+    assert gates
+    for gate in gates:
+        for age in (30, 75):
+            plain = level(model, {gate: "yes"}, age=age).level
+            unsure = level(model, {gate: "yes", "foot_pulse_missing": "unknown"}, age=age).level
+            assert unsure is plain, (gate, age)
 
 
 @pytest.mark.parametrize(("name", "answers", "expected"), SCENARIOS, ids=[s[0] for s in SCENARIOS])
