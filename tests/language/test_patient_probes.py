@@ -683,3 +683,82 @@ def test_standing_up_from_sitting_is_not_claudication(text: str,
     # the cinema sign of the kneecap eases on standing up; only standing *still* after walking
     # is the claudication pattern
     assert present(text, "pain_with_walking_eased_by_rest", catalogue) is None, text
+
+
+# ------------------------------------------------------------ a birth, an old operation, a pill stopped
+
+
+def test_a_birth_dates_itself_not_the_pain(catalogue: KnowledgeBase) -> None:
+    # "6 weeks" had dated the calf pain: six weeks of symptoms count against a clot, the very
+    # thing the weeks after a birth risk
+    found = extract_findings("I gave birth 6 weeks ago and my calf hurts.", catalogue)
+    assert found.get("pregnant_or_postpartum") is not None
+    assert found.get("pregnant_or_postpartum").present is True  # type: ignore[union-attr]
+    assert found.get("days_since_onset") is None
+    assert found.get("symptoms_over_6_weeks") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "days"),
+    [("I gave birth 3 weeks ago. My calf is swollen and sore since yesterday.", 1),
+     ("Had my baby 2 weeks ago, calf pain started 3 days ago.", 3),
+     ("Calf pain for 2 weeks.", 14)],
+)
+def test_the_pain_own_time_still_dates_it(text: str, days: float,
+                                          catalogue: KnowledgeBase) -> None:
+    found = extract_findings(text, catalogue).get("days_since_onset")
+    assert found is not None and found.value == days, text
+
+
+@pytest.mark.parametrize("text", ["I had a c-section.", "I had a caesarean 10 days ago."])
+def test_a_caesarean_is_a_birth_and_an_operation(text: str, catalogue: KnowledgeBase) -> None:
+    assert present(text, "pregnant_or_postpartum", catalogue) is True, text
+    assert present(text, "recent_surgery", catalogue) is True, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["I had hip replacement surgery 5 years ago.", "I had an operation on my stomach 5 years ago.",
+     "I had a caesarean 5 years ago."],
+)
+def test_an_old_operation_elsewhere_is_no_knee_surgery(text: str,
+                                                      catalogue: KnowledgeBase) -> None:
+    assert present(text, "previous_knee_surgery", catalogue) is None, text
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["I had knee surgery 5 years ago.", "I had an operation on my knee 5 years ago.",
+     "I had ACL surgery 5 years ago.", "Had keyhole surgery years ago."],
+)
+def test_an_old_knee_operation_is_still_one(text: str, catalogue: KnowledgeBase) -> None:
+    assert present(text, "previous_knee_surgery", catalogue) is True, text
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [("I stopped taking the pill last year. My calf hurts.", False),
+     ("I quit my HRT in March.", False),
+     ("I am on the pill. My calf hurts.", True),
+     ("I stopped taking the pill but I am on HRT now.", True),
+     ("The pain stopped me walking, I am on the pill.", True)],
+)
+def test_a_hormone_stopped_is_not_taken(text: str, expected: bool,
+                                        catalogue: KnowledgeBase) -> None:
+    assert present(text, "oestrogen_pill_or_hrt", catalogue) is expected, text
+
+
+@pytest.mark.parametrize(
+    ("text", "finding_id", "expected"),
+    [("I stopped running because of the pain.", "stopped_activity", True),
+     ("I came off my bike and hurt my knee.", "injury", True),
+     ("Stopped taking painkillers, calf still swollen.", "calf_swelling", True)],
+)
+def test_stopping_other_things_unchanged(text: str, finding_id: str, expected: bool,
+                                         catalogue: KnowledgeBase) -> None:
+    assert present(text, finding_id, catalogue) is expected, text
+
+
+def test_no_trauma_denies_an_injury(catalogue: KnowledgeBase) -> None:
+    assert present("There was no trauma.", "injury", catalogue) is False
+    assert present("Trauma to the knee 2 days ago.", "injury", catalogue) is True

@@ -73,6 +73,7 @@ def load_context_rules() -> tuple[ContextSettings, list[Any]]:
             direction=item["direction"],
             pattern=item.get("pattern"),
             terminated_by=_terminators(item.get("terminated_by", [])),
+            allowed_types=set(item["allowed_types"]) if "allowed_types" in item else None,
         ))
         if "max_distance" in item:
             rule_distance[item["literal"]] = int(item["max_distance"])

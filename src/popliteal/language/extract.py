@@ -364,7 +364,7 @@ def _from_target(ent: Span, text: str, kb: KnowledgeBase, pipe: LanguagePipeline
         mods.discard("historical")
     finding_id = _tensed_id(finding_id, ent, policy["historical"].get("tense", {}), kb)
     if "historical" in mods:
-        mapped = _historical_id(finding_id, kb)
+        mapped = _historical_id(finding_id, kb, ent)
         if mapped is None:
             return None
         finding_id = mapped
@@ -428,11 +428,21 @@ def _tensed_id(finding_id: str, ent: Span, tense: dict[str, Any], kb: KnowledgeB
     return str(mapped) if mapped is not None and mapped in kb.findings else finding_id
 
 
-def _historical_id(finding_id: str, kb: KnowledgeBase) -> str | None:
-    """The finding a mention of ``finding_id`` in the past is read as; None if dropped."""
+def _historical_id(finding_id: str, kb: KnowledgeBase, ent: Span) -> str | None:
+    """The finding a mention ``ent`` of ``finding_id`` in the past is read as; None if dropped.
+
+    A counterpart of another finding listed in ``counterpart_part`` is dropped when the
+    mention's sentence names another part of the body and not its own: "hip replacement 5
+    years ago" is no previous knee operation.
+    """
     hist = _policy()["historical"]
     mapped = hist["counterparts"].get(finding_id)
     if mapped is not None and mapped in kb.findings:
+        part = hist.get("counterpart_part", {}).get(mapped)
+        if part and mapped != finding_id:
+            words = {t.lower_ for t in ent.sent}
+            if words & set(part["elsewhere"]) and not words & set(part["part"]):
+                return None
         return str(mapped)
     if kb.findings[finding_id].group in hist["drop_groups"] or finding_id in hist["drop_ids"]:
         return None
@@ -485,7 +495,7 @@ def _timed(clean: str, text: str, said: list[tuple[Span, _Candidate | None]],
                     candidate.sentence))
             elif finding.id == target_id:
                 out.remove(candidate)
-                mapped = _historical_id(target_id, kb)
+                mapped = _historical_id(target_id, kb, ent)
                 if mapped is not None:
                     out.append(_Candidate(TextFinding(
                         id=mapped, present=True, evidence=text[start:end], start=start,

@@ -66,6 +66,13 @@ _NOT_ONSET_BEFORE = re.compile(
 _TRAVEL_BEFORE = re.compile(
     r"\b(flew|flight|flights|flying|drove|driving|drive|bus|coach|train|plane|car|travel\w*|"
     r"journey|trip)\b[^.!?\n]{0,20}$", re.I)
+#: A birth said just before the time dates the birth: "I gave birth 6 weeks ago and my calf
+#: hurts" says nothing of when the calf began (dated by the birth, a clot's risk window read
+#: as six weeks of symptoms, which count against a clot).
+_BIRTH_BEFORE = re.compile(
+    r"\b(gave birth|given birth|giving birth|delivered (?:my|the|a|our)|had (?:my|the|a|our) "
+    r"(?:baby|son|daughter|twins|child)|c-? ?section|caesarean|cesarean|miscarr\w*)\b"
+    r"[^.!?\n]{0,20}$", re.I)
 #: ... unless the vehicle crashed: "a car accident 2 weeks ago", "hit by a bus 3 days ago"
 #: date the injury, which is the onset.
 _CRASH = re.compile(r"\b(accident|crash\w*|collision|collided|hit by|knocked (?:down|over) by|"
@@ -252,7 +259,7 @@ def _onset_context(text: str, m: re.Match[str], is_ago: bool) -> bool:
     before, after = text[max(0, m.start() - 40):m.start()], text[m.end():m.end() + 25]
     journey = _TRAVEL_BEFORE.search(before)
     if _NOT_ONSET_AFTER.search(after) or _NOT_ONSET_BEFORE.search(before) or (
-            journey and not _CRASH.search(before)):
+            journey and not _CRASH.search(before)) or _BIRTH_BEFORE.search(before):
         if not re.search(r"\b(last|past)\s*$", before, re.I):
             return False
     if is_ago:
