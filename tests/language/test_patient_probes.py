@@ -685,7 +685,7 @@ def test_standing_up_from_sitting_is_not_claudication(text: str,
     assert present(text, "pain_with_walking_eased_by_rest", catalogue) is None, text
 
 
-# ------------------------------------------------------------ a birth, an old operation, a pill stopped
+# ------------------------------------------------------------ a birth, an operation, a pill
 
 
 def test_a_birth_dates_itself_not_the_pain(catalogue: KnowledgeBase) -> None:
