@@ -762,3 +762,41 @@ def test_stopping_other_things_unchanged(text: str, finding_id: str, expected: b
 def test_no_trauma_denies_an_injury(catalogue: KnowledgeBase) -> None:
     assert present("There was no trauma.", "injury", catalogue) is False
     assert present("Trauma to the knee 2 days ago.", "injury", catalogue) is True
+
+
+# ------------------------------------------------------------ red flags in other words
+
+
+@pytest.mark.parametrize(
+    ("text", "finding_id"),
+    [
+        ("My calf is swollen and I coughed up some blood this morning.", "coughing_blood"),
+        ("Knee swollen and hot, fever 39.5, and I feel confused and very weak.", "sepsis_signs"),
+        ("The skin on my leg has gone blotchy purple and I have a high fever.", "sepsis_signs"),
+        ("Got hit by a motorbike, my knee hurts.", "high_energy_trauma"),
+        ("Got hit by a motorbike, my knee looks bent the wrong way.", "knee_deformed"),
+        ("My foot suddenly went floppy after a bad knee dislocation.", "foot_drop"),
+        ("My foot suddenly went floppy after a bad knee dislocation.", "knee_deformed"),
+    ],
+)
+def test_red_flags_said_in_other_words_are_read(text: str, finding_id: str,
+                                                catalogue: KnowledgeBase) -> None:
+    # each was missed, and the story sent to same-day care or a physio instead of 995
+    assert present(text, finding_id, catalogue) is True, text
+
+
+@pytest.mark.parametrize(
+    ("text", "finding_id"),
+    [
+        ("I'm confused about why my knee hurts when I climb stairs.", "sepsis_signs"),
+        ("My knee bent the wrong way when I landed from a jump.", "knee_deformed"),
+        ("I dislocated my knee years ago.", "knee_deformed"),
+    ],
+)
+def test_nearby_wordings_raise_no_red_flag(text: str, finding_id: str,
+                                           catalogue: KnowledgeBase) -> None:
+    assert present(text, finding_id, catalogue) is None, text
+
+
+def test_an_old_dislocation_is_an_old_knee_injury(catalogue: KnowledgeBase) -> None:
+    assert present("I dislocated my knee years ago.", "old_knee_injury", catalogue) is True
