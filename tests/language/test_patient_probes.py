@@ -800,3 +800,47 @@ def test_nearby_wordings_raise_no_red_flag(text: str, finding_id: str,
 
 def test_an_old_dislocation_is_an_old_knee_injury(catalogue: KnowledgeBase) -> None:
     assert present("I dislocated my knee years ago.", "old_knee_injury", catalogue) is True
+
+
+# ------------------------------------------------------------ carers, and false red flags
+
+
+@pytest.mark.parametrize(
+    ("text", "finding_id"),
+    [("my dad knee swollen and hot to touch", "knee_swelling"),
+     ("my father's knee is swollen and hot", "knee_hot"),
+     ("dad's foot suddenly turned blue and cold", "foot_pale_blue"),
+     ("my mum's calf is swollen since her hip operation 2 weeks ago", "recent_surgery")],
+)
+def test_a_carer_opening_on_the_relatives_body_writes_for_the_patient(
+        text: str, finding_id: str, catalogue: KnowledgeBase) -> None:
+    # read as family history, the whole story was dropped: a blue foot sent to a physio
+    assert present(text, finding_id, catalogue) is True, text
+
+
+@pytest.mark.parametrize(
+    ("text", "finding_id", "expected"),
+    [("My knee is swollen, my dad had a DVT.", "family_history_clot", True),
+     ("My knee is swollen, my dad had a DVT.", "previous_clot", None),
+     ("My dad had knee surgery. My knee hurts.", "previous_knee_surgery", None),
+     ("My mum's calf is swollen. I had a DVT before.", "calf_swelling", None)],
+)
+def test_relatives_of_a_writing_patient_are_still_family(
+        text: str, finding_id: str, expected: bool | None, catalogue: KnowledgeBase) -> None:
+    assert present(text, finding_id, catalogue) is expected, text
+
+
+@pytest.mark.parametrize(
+    ("text", "finding_id"),
+    [("even resting also pain behind my knee", "rest_pain_toes"),
+     ("I cannot lift my toes properly.", "pain_moving_toes"),
+     ("My calf has a bruise, purple colour.", "foot_pale_blue"),
+     ("The pain throbs with my pulse.", "lump_pulsating")],
+)
+def test_no_false_red_flag(text: str, finding_id: str, catalogue: KnowledgeBase) -> None:
+    assert present(text, finding_id, catalogue) is None, text
+
+
+def test_cannot_tahan_is_pain_not_a_denial(catalogue: KnowledgeBase) -> None:
+    text = "cannot tahan when nurse bend my toes"
+    assert present(text, "pain_moving_toes", catalogue) is True

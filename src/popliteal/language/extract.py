@@ -218,6 +218,14 @@ _SELF = re.compile(r"\b(?:my|i)\s+(?:own\s+)?(?:knee|knees|leg|legs|calf|calves|
                    r"foot|ankle|have|had|feel|felt|hurt|can't|cannot|injured|twisted|fell)\b",
                    re.I)
 
+#: "My dad's foot ...", "my grandma knee ...", "mum's calf ...": the writer opens with the
+#: relative's own body.
+_POSSESSIVE_INTRO = re.compile(
+    r"^\W*(?:(?:my|our)\s+(?P<who>[a-z]+)\s*(?:'s|’s|s)?|(?P<bare>[a-z]+)\s*(?:'s|’s|s))\s+"
+    r"(?:(?:left|right|whole|both)\s+)?"
+    r"(?:knee|knees|leg|legs|calf|calves|thigh|thighs|foot|feet|ankle|ankles|shin|toes?)\b",
+    re.I)
+
 _THIRD = re.compile(
     r"\b(?:his|her)\s+(?:\w+\s+)?(?:knee|knees|leg|legs|calf|calves|thigh|foot|ankle|shin)\b|"
     r"\b(?:he|she)\s+(?:has|have|can't|cannot|can|couldn't|fell|twisted|complains|says|said|"
@@ -229,9 +237,16 @@ def patient_relative(text: str) -> str | None:
 
     Why: a parent or child writing for the patient names them in the first sentence and
     then describes *their* symptoms; those are the patient's findings, not family history.
-    The writer is the patient as soon as they speak of their own body ("my knee", "I have").
+    An opening on the relative's own body ("My dad's foot suddenly went white") says so at
+    once. The writer is the patient as soon as they speak of their own body ("my knee", "I
+    have").
     """
     first = re.split(r"(?<=[.!?])\s+|\n", text.strip(), maxsplit=1)[0]
+    owned = _POSSESSIVE_INTRO.match(first)
+    if owned is not None:
+        who = _RELATIVES.get((owned.group("who") or owned.group("bare")).lower())
+        if who is not None:
+            return None if _SELF.search(text) else who
     m = _INTRO.match(first)
     if m is None:
         return None
