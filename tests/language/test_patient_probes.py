@@ -844,3 +844,51 @@ def test_no_false_red_flag(text: str, finding_id: str, catalogue: KnowledgeBase)
 def test_cannot_tahan_is_pain_not_a_denial(catalogue: KnowledgeBase) -> None:
     text = "cannot tahan when nurse bend my toes"
     assert present(text, "pain_moving_toes", catalogue) is True
+
+
+# ------------------------------------------------------------ red flags wrapped in other words
+
+
+@pytest.mark.parametrize(
+    ("text", "finding_id"),
+    [
+        # a denial ran on over "just"/"only" into what is there
+        ("nothing happened to it no twist no knock just my whole leg swollen from ankle to thigh",
+         "whole_leg_swelling"),
+        ("no chest pain just breathless and calf swollen", "breathless"),
+        ("no injury, only calf swollen and hot", "calf_swelling"),
+        # a question about what the patient has asserts it
+        ("is it normal that my calf is swollen and hot?", "calf_swelling"),
+        ("Should I worry that my foot went cold and numb suddenly?", "foot_cold"),
+        ("Is it bad if I'm breathless and my calf is swollen?", "breathless"),
+        # comparatives and run-ons
+        ("my foot looks paler than the other one and feels colder, came on suddenly",
+         "foot_pale_blue"),
+        ("got tackled knee went sideways looks deformed now cant feel my foot", "knee_deformed"),
+        # a carer, in the present tense
+        ("My mother has a swollen red calf since her hip operation", "calf_swelling"),
+        ("My dad has a cold white foot since this morning", "foot_pale_blue"),
+        ("For my mum: she has a swollen red calf", "calf_swelling"),
+    ],
+)
+def test_red_flags_wrapped_in_context_are_kept(text: str, finding_id: str,
+                                               catalogue: KnowledgeBase) -> None:
+    assert present(text, finding_id, catalogue) is True, text
+
+
+@pytest.mark.parametrize(
+    ("text", "finding_id", "expected"),
+    [
+        ("Is it a clot?", "previous_clot", None),
+        ("If I walk, my calf hurts.", "pain_calf", True),
+        ("Nothing swollen, nothing red.", "knee_swelling", False),
+        ("Nothing works, knee still swollen.", "knee_swelling", True),
+        ("My dad had a DVT. My calf is swollen.", "family_history_clot", True),
+        ("My dad had a DVT. My calf is swollen.", "previous_clot", None),
+        ("My daughter got a cast on her arm, my knee aches on stairs.",
+         "leg_in_cast_or_immobilised", None),
+    ],
+)
+def test_nearby_context_wordings(text: str, finding_id: str, expected: bool | None,
+                                 catalogue: KnowledgeBase) -> None:
+    assert present(text, finding_id, catalogue) is expected, text

@@ -211,8 +211,8 @@ _RELATIVES = {
     "girl": "daughter", "kid": "child", "child": "child", "partner": "partner",
 }
 _INTRO = re.compile(
-    r"^\W*(?:hi|hello|dear \w+)?\W*(?:my|our)\s+(?:(?:\d+|\w+)[\s-]*(?:years?|yrs?|months?)"
-    r"[\s-]*old\s+|elderly\s+|old\s+|young\s+|teenage\s+|little\s+|older\s+|younger\s+)?"
+    r"^\W*(?:hi|hello|dear \w+)?\W*(?:for\s+)?(?:my|our)\s+"
+    r"(?:(?:\d+|\w+)[\s-]*(?:years?|yrs?|months?)[\s-]*old\s+|elderly\s+|old\s+|young\s+|teenage\s+|little\s+|older\s+|younger\s+)?"
     r"(?P<who>[a-z]+)\b", re.I)
 _SELF = re.compile(r"\b(?:my|i)\s+(?:own\s+)?(?:knee|knees|leg|legs|calf|calves|thigh|back|"
                    r"foot|ankle|have|had|feel|felt|hurt|can't|cannot|injured|twisted|fell)\b",
@@ -224,6 +224,14 @@ _POSSESSIVE_INTRO = re.compile(
     r"^\W*(?:(?:my|our)\s+(?P<who>[a-z]+)\s*(?:'s|’s|s)?|(?P<bare>[a-z]+)\s*(?:'s|’s|s))\s+"
     r"(?:(?:left|right|whole|both)\s+)?"
     r"(?:knee|knees|leg|legs|calf|calves|thigh|thighs|foot|feet|ankle|ankles|shin|toes?)\b",
+    re.I)
+
+#: "My mother has a swollen red calf", "My dad has a cold white foot": the relative, in the
+#: present tense, with a leg of their own, is the patient ("My dad had a DVT", "My mum has
+#: breast cancer", "My dad got a clot after a long flight" are family history).
+_RELATIVE_NOW = re.compile(
+    r"\s+(?:has|have|got|is|keeps|can't|cannot|complains|feels|says)\b[^.!?]{0,40}?"
+    r"\b(?:knee|knees|leg|legs|calf|calves|thigh|thighs|foot|feet|ankle|ankles|shin|toes?)\b",
     re.I)
 
 _THIRD = re.compile(
@@ -254,7 +262,7 @@ def patient_relative(text: str) -> str | None:
     if who is None or _SELF.search(text):
         return None
     aged = re.search(r"\d", m.group()) or re.match(r"\s*,?\s*\(?\d{1,3}\b", first[m.end():])
-    if aged or _THIRD.search(text):
+    if aged or _THIRD.search(text) or _RELATIVE_NOW.match(first[m.end():]):
         return who
     return None
 
