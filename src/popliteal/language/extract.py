@@ -212,27 +212,28 @@ _RELATIVES = {
 }
 _INTRO = re.compile(
     r"^\W*(?:hi|hello|dear \w+)?\W*(?:for\s+)?(?:my|our)\s+"
-    r"(?:(?:\d+|\w+)[\s-]*(?:years?|yrs?|months?)[\s-]*old\s+|elderly\s+|old\s+|young\s+|teenage\s+|little\s+|older\s+|younger\s+)?"
+    r"(?:(?:\d+|\w+)[\s-]*(?:years?|yrs?|months?)[\s-]*old\s+"
+    r"|elderly\s+|old\s+|young\s+|teenage\s+|little\s+|older\s+|younger\s+)?"
     r"(?P<who>[a-z]+)\b", re.I)
 _SELF = re.compile(r"\b(?:my|i)\s+(?:own\s+)?(?:knee|knees|leg|legs|calf|calves|thigh|back|"
                    r"foot|ankle|have|had|feel|felt|hurt|can't|cannot|injured|twisted|fell)\b",
                    re.I)
 
+#: The parts of a leg a carer names as the relative's own (the openings below).
+_LEG_PART = r"(?:knee|knees|leg|legs|calf|calves|thigh|thighs|foot|feet|ankle|ankles|shin|toes?)\b"
+
 #: "My dad's foot ...", "my grandma knee ...", "mum's calf ...": the writer opens with the
 #: relative's own body.
 _POSSESSIVE_INTRO = re.compile(
     r"^\W*(?:(?:my|our)\s+(?P<who>[a-z]+)\s*(?:'s|’s|s)?|(?P<bare>[a-z]+)\s*(?:'s|’s|s))\s+"
-    r"(?:(?:left|right|whole|both)\s+)?"
-    r"(?:knee|knees|leg|legs|calf|calves|thigh|thighs|foot|feet|ankle|ankles|shin|toes?)\b",
-    re.I)
+    r"(?:(?:left|right|whole|both)\s+)?" + _LEG_PART, re.I)
 
 #: "My mother has a swollen red calf", "My dad has a cold white foot": the relative, in the
 #: present tense, with a leg of their own, is the patient ("My dad had a DVT", "My mum has
 #: breast cancer", "My dad got a clot after a long flight" are family history).
 _RELATIVE_NOW = re.compile(
-    r"\s+(?:has|have|got|is|keeps|can't|cannot|complains|feels|says)\b[^.!?]{0,40}?"
-    r"\b(?:knee|knees|leg|legs|calf|calves|thigh|thighs|foot|feet|ankle|ankles|shin|toes?)\b",
-    re.I)
+    r"\s+(?:has|have|got|is|keeps|can't|cannot|complains|feels|says)\b[^.!?]{0,40}?\b"
+    + _LEG_PART, re.I)
 
 _THIRD = re.compile(
     r"\b(?:his|her)\s+(?:\w+\s+)?(?:knee|knees|leg|legs|calf|calves|thigh|foot|ankle|shin)\b|"
